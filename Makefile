@@ -1,0 +1,47 @@
+# ruwaard-analysis: every task a researcher needs, from a fresh clone with only Python 3.11+.
+# `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+YEAR   ?= 2017
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install kernel demo-data validate run report test lint bench clean
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name ruwaard-analysis --display-name "Python (ruwaard-analysis)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv, install the package and register the Jupyter kernel
+
+demo-data: $(STAMP) ## write the synthetic demo dataset to data/raw/demo/
+	$(BIN)/ruwaard demo-data
+
+validate: demo-data ## validate the demo dataset
+	$(BIN)/ruwaard validate data/raw/demo
+
+run: demo-data ## run the yearly analysis (YEAR=2017) on the demo data
+	$(BIN)/ruwaard run --year $(YEAR)
+
+report: demo-data ## the main job: demo data, analysis for 2016 and 2017, the report (HTML notebooks without Quarto)
+	$(BIN)/ruwaard report --year 2016
+	$(BIN)/ruwaard report --year 2017
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff over the code
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(STAMP) ## run the benchmarks; figures go in benchmarks/README.md
+	$(BIN)/python -m benchmarks
+
+clean: ## remove generated results (never data/raw)
+	rm -rf data/processed/[0-9]* reports/[0-9]*/notebooks .pytest_cache

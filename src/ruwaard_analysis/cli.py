@@ -1,0 +1,124 @@
+"""The ``ruwaard`` command. Nothing imports this module; it only calls the library.
+
+Subcommands import their module lazily, so ``ruwaard --help`` and a warm
+``ruwaard run`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .io import validate_folder
+
+    problems = validate_folder(Path(args.folder))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} probleem/problemen gevonden in {args.folder}", file=sys.stderr)
+        return 1
+    print(f"{args.folder}: alle bestanden voldoen aan de datacontracten")
+    return 0
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo import write_demo_dataset
+
+    written = write_demo_dataset(Path(args.out), seed=args.seed)
+    print(f"{len(written)} synthetische bestanden geschreven naar {args.out}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import run_year
+
+    result = run_year(
+        args.year,
+        data_dir=Path(args.data),
+        force=args.force,
+        jobs=args.jobs,
+        seed=args.seed,
+        min_cell_size=args.min_cell_size,
+    )
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def _cmd_numbers(args: argparse.Namespace) -> int:
+    from .pipeline import print_key_figures
+
+    return print_key_figures(args.year, as_json=args.json)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    return build_report(
+        args.year,
+        data_dir=Path(args.data),
+        force=args.force,
+        min_cell_size=args.min_cell_size,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruwaard",
+        description="Analyse en leergeschiedenis van Proeftuin Ruwaard (Oss).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every data file in a folder against the contracts")
+    p.add_argument("folder")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("demo-data", help="write the synthetic demo dataset (2016-2018)")
+    p.add_argument("--out", default=str(config.DEMO_DIR))
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
+    p.set_defaults(func=_cmd_demo_data)
+
+    def add_run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--year", type=int, required=True)
+        p.add_argument("--data", default=str(config.DEMO_DIR), help="data folder (default: demo)")
+        p.add_argument("--force", action="store_true", help="re-run everything, ignore the cache")
+        p.add_argument("--min-cell-size", type=int, default=config.MIN_CELL_SIZE)
+
+    p = sub.add_parser("run", help="run the yearly analysis notebooks with papermill")
+    add_run_options(p)
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel")
+    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("numbers", help="print the key figures for the steering group")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_numbers)
+
+    p = sub.add_parser("report", help="run the analysis and render the leergeschiedenis")
+    add_run_options(p)
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clear message, never a bare traceback
+        from .errors import RuwaardError
+
+        if isinstance(exc, RuwaardError):
+            print(f"fout: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Every path and default of the project, built from the package's own location.
+
+Nothing here depends on the working directory, so notebooks, Quarto and the CLI
+all see the same folders. Defaults are plain values; functions take them as
+parameters so no hidden global state reaches the statistics.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# src/ruwaard_analysis -> src -> project root. RUWAARD_ROOT overrides (tests, installed use).
+PROJ_ROOT = Path(os.environ.get("RUWAARD_ROOT", PACKAGE_DIR.parents[1])).resolve()
+
+DATA_DIR = PROJ_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+DEMO_DIR = RAW_DIR / "demo"
+PROCESSED_DIR = DATA_DIR / "processed"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+REPORTS_DIR = PROJ_ROOT / "reports"
+REFERENCE_DIR = PACKAGE_DIR / "reference_data"
+
+KERNEL_NAME = "ruwaard-analysis"
+
+# Areas (CBS codes). Ruwaard = WK082806 is an inference (see reference_data/SOURCES.md).
+WIJK_CODE = "WK082806"
+GEMEENTE_CODE = "GM0828"
+NEDERLAND_CODE = "NL01"
+
+MIN_CELL_SIZE = 5  # no group smaller than this is published
+DEFAULT_SEED = 20160512  # first wijkbijeenkomst of the proeftuin, 12 May 2016
+PRICE_YEAR = 2024  # costs are expressed in euros of this year (CBS CPI indexation)
+DISCOUNT_RATE = 0.0225  # Dutch MKBA standard real discount rate
+
+
+def results_dir(year: int) -> Path:
+    """Folder with the pipeline's results for one report year."""
+    return PROCESSED_DIR / str(year)
+
+
+def report_dir(year: int) -> Path:
+    """Folder with the rendered report and executed notebooks of one year."""
+    return REPORTS_DIR / str(year)
+
+
+def measurement_cutoff(year: int) -> date:
+    """Default last date of measurements counted in report year ``year``.
+
+    The leergeschiedenis over year Y is written early in Y+1 (the 2016 figures were
+    taken in February 2017), so measurements up to the end of February Y+1 count.
+    """
+    return date(year + 1, 2, 28)

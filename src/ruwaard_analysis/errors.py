@@ -1,0 +1,50 @@
+"""The project's exceptions. Each carries enough context to act on without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RuwaardError(Exception):
+    """Base class: the CLI prints these as a one-line message, not a traceback."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one place of one input file.
+
+    ``row`` is the 1-based line number in the file as a researcher sees it in an
+    editor or Excel (the header is line 1), or None for whole-file problems.
+    """
+
+    file: str
+    rule: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", regel {self.row}"
+        if self.column is not None:
+            where += f", kolom '{self.column}'"
+        return f"{where}: [{self.rule}] {self.message}"
+
+
+class DataValidationError(RuwaardError):
+    """Input data broke one or more contract rules; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        head = "\n".join(str(p) for p in self.problems[:20])
+        more = f"\n... en nog {len(self.problems) - 20}" if len(self.problems) > 20 else ""
+        super().__init__(f"{len(self.problems)} probleem/problemen in de invoer:\n{head}{more}")
+
+
+class PrivacyError(DataValidationError):
+    """A file holds direct identifiers; it is refused before any analysis."""
+
+
+class InsufficientDataError(RuwaardError, ValueError):
+    """Too few observations (or no variance) for a statistic to mean something."""
