@@ -19,6 +19,7 @@ DATA_DIR = PROJ_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 DEMO_DIR = RAW_DIR / "demo"
 PROCESSED_DIR = DATA_DIR / "processed"
+INTERIM_DIR = DATA_DIR / "interim"  # notebooks run by hand in JupyterLab write here
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 REFERENCE_DIR = PACKAGE_DIR / "reference_data"
@@ -53,3 +54,8 @@ def measurement_cutoff(year: int) -> date:
     taken in February 2017), so measurements up to the end of February Y+1 count.
     """
     return date(year + 1, 2, 28)
+
+
+def interim_dir(year: int) -> Path:
+    """Where a notebook run by hand (not by the pipeline) writes its results."""
+    return INTERIM_DIR / str(year)

@@ -1,0 +1,1 @@
+"""Benchmarks of ruwaard-analysis. Run all with `make bench` (= `python -m benchmarks`)."""

@@ -1,0 +1,660 @@
+"""Readers and validated loaders for every source of a data folder.
+
+One path for every file: read the raw text (CSV, XLSX or Parquet; every column a
+string, with the line number of each row), refuse direct identifiers
+(:mod:`privacy`), map Dutch headers to canonical names, type the values (decimal
+comma, Dutch dates, ja/nee) and check the contract with pandera
+(:mod:`contracts`). Bad input gives a :class:`DataValidationError` listing every
+:class:`Problem` with file, line, column and rule. Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+from pathlib import Path
+
+import polars as pl
+
+from . import config
+from .contracts import (
+    CONTRACTS,
+    GGD_INDICATOR_LABELS,
+    LINE,
+    PH_DOMAINS,
+    SOURCE_KEYS,
+    Col,
+    Contract,
+    cross_table_problems,
+    normalize_name,
+    validate_frame,
+)
+from .errors import DataValidationError, PrivacyError, Problem
+from .privacy import scan_identifiers
+
+DATA_SUFFIXES = (".csv", ".xlsx", ".parquet")
+REFERENCE_KEYS = ("price_list", "cpi")  # packaged in reference_data/, used when a folder has none
+
+_TRUE = ("ja", "j", "true", "waar", "1", "1.0", "yes", "y", "x")
+_FALSE = ("nee", "n", "false", "onwaar", "0", "0.0", "no")
+
+# --------------------------------------------------------------------------- raw readers
+
+
+def _fail(file: str, rule: str, message: str, column: str | None = None) -> DataValidationError:
+    return DataValidationError([Problem(file, rule, message, None, column)])
+
+
+def _split_preamble(text: str) -> tuple[str, int]:
+    """Drop blank lines and an Excel ``sep=;`` line before the header; return lines skipped."""
+    skipped = 0
+    while True:
+        first, newline, rest = text.partition("\n")
+        if first.strip() == "" and newline or first.strip().lower().startswith("sep="):
+            text, skipped = rest, skipped + 1
+        else:
+            return text, skipped
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(path.name, "codering",
+                    "bestand is geen UTF-8; sla het in Excel op als 'CSV UTF-8 (door "
+                    f"komma's gescheiden)' (byte {exc.start})") from None
+    text, skipped = _split_preamble(text)
+    header = text.partition("\n")[0]
+    if not header.strip():
+        raise _fail(path.name, "leeg_bestand", "het bestand heeft geen kopregel")
+    separator = max((";", ",", "\t"), key=header.count)
+    try:
+        df = pl.read_csv(_io.StringIO(text), separator=separator, infer_schema=False)
+    except pl.exceptions.PolarsError as exc:
+        problem = _csv_problem(path.name, text, separator, skipped, exc)
+        raise DataValidationError([problem]) from None
+    return df.with_row_index(LINE, offset=2 + skipped)
+
+
+def _csv_problem(file: str, text: str, separator: str, skipped: int, exc: Exception) -> Problem:
+    """Name the first line whose number of fields differs from the header (error path only)."""
+    reader = csv.reader(_io.StringIO(text), delimiter=separator)
+    width = len(next(reader, []))
+    for fields in reader:
+        if fields and len(fields) != width:
+            return Problem(file, "bestand_onleesbaar",
+                           f"regel heeft {len(fields)} velden, de kopregel {width} "
+                           f"(scheidingsteken '{separator}')", reader.line_num + skipped)
+    return Problem(file, "bestand_onleesbaar",
+                   f"CSV kan niet gelezen worden: {str(exc).splitlines()[0]}")
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    try:
+        df = pl.read_excel(path, sheet_id=1, infer_schema_length=0, drop_empty_rows=False,
+                           drop_empty_cols=False, raise_if_empty=False)
+    except Exception as exc:  # calamine raises its own types for broken files
+        raise _fail(path.name, "bestand_onleesbaar",
+                    f"Excel-bestand kan niet gelezen worden: {str(exc).splitlines()[0]}") from None
+    return df.with_row_index(LINE, offset=1 + _xlsx_header_row(path))
+
+
+def _xlsx_header_row(path: Path) -> int:
+    """Spreadsheet row of the header: calamine starts at the first non-empty row."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(max_row=1000, values_only=True), start=1):
+            if any(v is not None and str(v).strip() != "" for v in row):
+                return number
+        return 1
+    finally:
+        workbook.close()
+
+
+def _as_text(s: pl.Series) -> pl.Series:
+    """A typed Parquet column as the text a CSV export of it would hold."""
+    if s.dtype == pl.Date:
+        return s.dt.to_string("%Y-%m-%d")
+    if isinstance(s.dtype, pl.Datetime):
+        return s.dt.to_string("%Y-%m-%d %H:%M:%S")
+    if s.dtype == pl.Boolean:
+        return s.replace_strict({True: "true", False: "false"}, return_dtype=pl.String)
+    return s.cast(pl.String)
+
+
+def _read_parquet(path: Path) -> pl.DataFrame:
+    try:
+        df = pl.read_parquet(path)
+    except Exception as exc:
+        raise _fail(path.name, "bestand_onleesbaar",
+                    f"Parquet kan niet gelezen worden: {str(exc).splitlines()[0]}") from None
+    return pl.DataFrame([_as_text(s) for s in df.get_columns()]).with_row_index(LINE, offset=2)
+
+
+def read_raw(path: Path) -> pl.DataFrame:
+    """A file as text: every column a stripped string (empty = null), plus the line column.
+
+    The line column holds the line a researcher sees in an editor or Excel (header =
+    line 1; a BOM, blank lines or a ``sep=`` line before the header are counted). For
+    Parquet the row is numbered as if the file were a CSV export. Rows whose every cell
+    is empty (Excel writes them as ``;;;``) are left out; nothing else is dropped.
+    """
+    path = Path(path)
+    readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
+    suffix = path.suffix.lower()
+    if suffix not in readers:
+        raise _fail(path.name, "bestandsformaat",
+                    f"onbekend bestandsformaat '{suffix}'; gebruik .csv, .xlsx of .parquet")
+    if not path.is_file():
+        raise _fail(str(path), "bestand_ontbreekt", "bestand bestaat niet")
+    df = readers[suffix](path).with_columns(pl.col(LINE).cast(pl.Int64))
+    data_cols = [c for c in df.columns if c != LINE]
+    df = df.rename({c: c.strip() for c in data_cols}).with_columns(
+        pl.col(c.strip()).cast(pl.String).str.strip_chars().replace("", None)
+        for c in data_cols)
+    data_cols = [c.strip() for c in data_cols]
+    # Excel leaves unnamed, empty columns after the data; they carry nothing.
+    empty_unnamed = [c for c in data_cols
+                     if (c == "" or c.startswith("__UNNAMED__") or c.startswith("_duplicated_"))
+                     and df.get_column(c).null_count() == df.height]
+    df = df.drop(empty_unnamed)
+    data_cols = [c for c in data_cols if c not in empty_unnamed]
+    if data_cols:
+        df = df.filter(~pl.all_horizontal(pl.col(data_cols).is_null()))
+    return df
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def _map_headers(raw: pl.DataFrame, contract: Contract, file: str
+                 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Rename aliases to canonical names; report unknown, doubled and missing columns."""
+    lookup = contract.header_map()
+    rename: dict[str, str] = {}
+    problems = []
+    for col in raw.columns:
+        if col == LINE:
+            continue
+        canonical = lookup.get(normalize_name(col))
+        if canonical is None:
+            problems.append(Problem(
+                file, "onbekende_kolom",
+                f"kolom hoort niet bij '{contract.key}'; verwacht: {', '.join(contract.names)}",
+                1, col))
+        elif canonical in rename.values():
+            other = next(k for k, v in rename.items() if v == canonical)
+            problems.append(Problem(
+                file, "dubbele_kolom", f"kolom '{other}' en '{col}' zijn allebei {canonical}",
+                1, col))
+        else:
+            rename[col] = canonical
+    present = set(rename.values())
+    for c in contract.columns:
+        if c.name not in present and c.required and not _fillable(contract, c):
+            aliases = ", ".join(c.aliases)
+            problems.append(Problem(
+                file, "ontbrekende_kolom",
+                f"verplichte kolom ontbreekt (ook goed als kop: {aliases})", 1, c.name))
+    df = raw.select(LINE, *[pl.col(k).alias(v) for k, v in rename.items()])
+    df = df.with_columns(pl.lit(None, pl.String).alias(c.name)
+                         for c in contract.columns if c.name not in present)
+    return df.select(LINE, *contract.names), problems
+
+
+def _fillable(contract: Contract, c: Col) -> bool:
+    return contract.key == "ggd_indicators" and c.name == "indicator_label"
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def _number(col: str, has_comma: bool) -> pl.Expr:
+    v = pl.col(col).str.replace_all(r"[€\s\u00a0]", "")
+    if has_comma:  # decimal comma; a point may only group thousands (1.234,5)
+        ok = v.str.contains(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+        v = v.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    else:
+        ok = v.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+    return pl.when(ok).then(v).cast(pl.Float64, strict=False)
+
+
+def _integer(col: str) -> pl.Expr:
+    v = pl.col(col).str.replace_all(r"\s", "")
+    ok = v.str.contains(r"^[-+]?\d+([.,]0+)?$")
+    return pl.when(ok).then(v.str.replace(r"[.,]0+$", "")).cast(pl.Int64, strict=False)
+
+
+def _date(col: str) -> pl.Expr:
+    v = pl.col(col).str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    iso = v.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    dutch = v.str.replace_all("/", "-", literal=True).str.strptime(pl.Date, "%d-%m-%Y",
+                                                                      strict=False)
+    iso_shape = v.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")
+    nl_shape = v.str.contains(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
+    return pl.when(iso_shape).then(iso).when(nl_shape).then(dutch)
+
+
+def _boolean(col: str) -> pl.Expr:
+    mapping = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+    return pl.col(col).str.to_lowercase().replace_strict(mapping, default=None,
+                                                         return_dtype=pl.Boolean)
+
+
+def _category(col: str, c: Col) -> pl.Expr:
+    mapping = {normalize_name(v): v for v in c.allowed or ()}
+    mapping |= {normalize_name(k): v for k, v in c.value_aliases.items()}
+    norm = (pl.col(col).str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+            .str.to_lowercase().str.replace_all(r"[^a-z0-9+]+", "_").str.strip_chars("_"))
+    return norm.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+_EXPECT = {
+    pl.Float64: "geen getal (bijv. 7,5 of 7.5)",
+    pl.Int64: "geen geheel getal",
+    pl.Date: "geen geldige datum (verwacht 2017-02-28 of 28-02-2017)",
+    pl.Boolean: "geen ja/nee-waarde (ja/nee, true/false, 1/0, waar/onwaar)",
+}
+
+
+def _typed_expr(df: pl.DataFrame, c: Col) -> pl.Expr:
+    if c.allowed is not None:
+        return _category(c.name, c)
+    if c.dtype == pl.Float64:
+        has_comma = bool(df.get_column(c.name).str.contains(",", literal=True).any())
+        return _number(c.name, has_comma)
+    if c.dtype == pl.Int64:
+        return _integer(c.name)
+    if c.dtype == pl.Date:
+        return _date(c.name)
+    if c.dtype == pl.Boolean:
+        return _boolean(c.name)
+    return pl.col(c.name)
+
+
+def type_columns(df: pl.DataFrame, contract: Contract, file: str
+                 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Text columns to the contract's dtypes; every value that does not parse is a problem.
+
+    Rows with such a value are left out of the returned frame (the problems say why),
+    so the contract checks that follow do not report them a second time.
+    """
+    typed = df.with_columns(
+        _typed_expr(df, c).cast(c.dtype).alias(c.name) for c in contract.columns)
+    bad_masks = {c.name: df.get_column(c.name).is_not_null() & typed.get_column(c.name).is_null()
+                 for c in contract.columns}
+    problems = []
+    for c in contract.columns:
+        mask = bad_masks[c.name]
+        if not mask.any():
+            continue
+        bad = df.filter(mask).select(LINE, c.name)
+        if c.allowed is not None:
+            why = f"onbekende waarde; toegestaan: {', '.join(c.allowed)}"
+            rule = "toegestane_waarden"
+        else:
+            why, rule = _EXPECT[c.dtype], "type"
+        for line, value in bad.iter_rows():
+            problems.append(Problem(file, rule, f"'{value}' is {why}" if rule == "type"
+                                    else f"'{value}': {why}", line, c.name))
+    any_bad = pl.Series([False] * df.height)
+    for mask in bad_masks.values():
+        any_bad = any_bad | mask
+    return typed.filter(~any_bad), problems
+
+
+# --------------------------------------------------------------------------- StatLine 50120NED
+
+_MARGES = {"mw00000": "estimate_pct", "waarde": "estimate_pct",
+           "mog0095": "ci_lower", "ondergrens_95": "ci_lower",
+           "ondergrens_95_interval": "ci_lower",
+           "mbg0095": "ci_upper", "bovengrens_95": "ci_upper",
+           "bovengrens_95_interval": "ci_upper"}
+_STATLINE_META = {"id", "wijkenenbuurten", "perioden", "leeftijd", "marges", "gemeentenaam_1",
+                  "soortregio_2", "codering_3", "indelingswijziging_4"}
+_LEVEL_BY_PREFIX = {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "nederland"}
+
+
+def is_statline_export(raw: pl.DataFrame) -> bool:
+    """True for a CBS StatLine table (``WijkenEnBuurten`` and ``Marges`` dimensions)."""
+    names = {normalize_name(c) for c in raw.columns}
+    return {"wijkenenbuurten", "marges", "perioden"} <= names
+
+
+def statline_to_long(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """A StatLine 50120NED export (one column per indicator, a row per margin) in canonical columns.
+
+    Region codes are stripped of their padding, ``2016JJ00`` becomes 2016, age codes
+    (20300 / 53115 / 80200) become ``18+`` / ``18-64`` / ``65+`` later by the contract's
+    aliases, and the three ``Marges`` rows become estimate_pct, ci_lower and ci_upper.
+    Indicator cells that are empty (or ``.``) in all three margin rows are suppressed
+    figures and are not turned into rows. The line of each result is the value row's line.
+    """
+    by_norm = {normalize_name(c): c for c in raw.columns if c != LINE}
+    indicators = [c for n, c in by_norm.items() if n not in _STATLINE_META]
+    problems = [Problem(file, "onbekende_indicator",
+                        "kolom is geen indicator van tabel 50120NED", 1, c)
+                for c in indicators if c not in GGD_INDICATOR_LABELS]
+    indicators = [c for c in indicators if c in GGD_INDICATOR_LABELS]
+    marge = (pl.col(by_norm["marges"]).str.to_lowercase()
+             .str.replace_all(r"[^a-z0-9+]+", "_").str.strip_chars("_"))
+    df = raw.select(
+        pl.col(LINE),
+        pl.col(by_norm["wijkenenbuurten"]).str.strip_chars().alias("area_code"),
+        pl.col(by_norm["perioden"]).alias("period"),
+        (pl.col(by_norm["leeftijd"]) if "leeftijd" in by_norm else pl.lit("18+"))
+        .alias("age_group"),
+        marge.replace_strict(_MARGES, default=None).alias("marge"),
+        pl.col(by_norm["marges"]).alias("marge_raw"),
+        *[pl.col(c).replace(".", None) for c in indicators],
+    )
+    for line, value in df.filter(pl.col("marge").is_null()).select(LINE, "marge_raw").iter_rows():
+        problems.append(Problem(file, "toegestane_waarden",
+                                f"'{value}': onbekende waarde; toegestaan: MW00000, MOG0095, "
+                                "MBG0095", line, by_norm["marges"]))
+    bad_period = df.filter(~pl.col("period").str.contains(r"^\d{4}JJ00$"))
+    for line, value in bad_period.select(LINE, "period").iter_rows():
+        problems.append(Problem(file, "type", f"'{value}' is geen periode zoals 2016JJ00", line,
+                                by_norm["perioden"]))
+    df = df.filter(pl.col("marge").is_not_null() & pl.col("period").str.contains(r"^\d{4}JJ00$"))
+    keys = ["area_code", "period", "age_group"]
+    dup = df.filter(pl.struct(*keys, "marge").is_duplicated())
+    for line, code in dup.select(LINE, "area_code").iter_rows():
+        problems.append(Problem(file, "uniek", f"dubbele rij voor gebied {code}, periode en marge",
+                                line, by_norm["marges"]))
+    if problems or not indicators:
+        return pl.DataFrame(), problems
+    long = df.unpivot(on=indicators, index=[LINE, *keys, "marge"],
+                      variable_name="indicator_code", value_name="value")
+    wide = long.pivot(on="marge", index=[*keys, "indicator_code"], values=["value", LINE],
+                      aggregate_function="first")
+    for m in ("estimate_pct", "ci_lower", "ci_upper"):
+        if f"value_{m}" not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, pl.String).alias(f"value_{m}"),
+                                     pl.lit(None, pl.Int64).alias(f"{LINE}_{m}"))
+    values = ["value_estimate_pct", "value_ci_lower", "value_ci_upper"]
+    out = wide.filter(~pl.all_horizontal(pl.col(values).is_null())).select(
+        pl.coalesce(f"{LINE}_estimate_pct", f"{LINE}_ci_lower", f"{LINE}_ci_upper").alias(LINE),
+        "area_code",
+        pl.col("area_code").str.slice(0, 2).replace_strict(_LEVEL_BY_PREFIX, default=None)
+        .alias("area_level"),
+        pl.col("period").str.slice(0, 4).alias("year"),
+        "age_group",
+        "indicator_code",
+        pl.col("indicator_code").replace_strict(GGD_INDICATOR_LABELS, default=None)
+        .alias("indicator_label"),
+        pl.col("value_estimate_pct").alias("estimate_pct"),
+        pl.col("value_ci_lower").alias("ci_lower"),
+        pl.col("value_ci_upper").alias("ci_upper"),
+    ).sort(LINE, "indicator_code")
+    return out, []
+
+
+def _fill_indicator_labels(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Labels from the 50120NED field list where the file has none."""
+    known = pl.col("indicator_code").replace_strict(GGD_INDICATOR_LABELS, default=None)
+    df = df.with_columns(pl.coalesce("indicator_label", known).alias("indicator_label"))
+    missing = df.filter(pl.col("indicator_label").is_null(),
+                        pl.col("indicator_code").is_not_null())
+    problems = [Problem(file, "onbekende_indicator",
+                        f"indicator '{code}' heeft geen omschrijving en staat niet in de "
+                        "veldenlijst van 50120NED; vul kolom indicator_label", line,
+                        "indicator_label")
+                for line, code in missing.select(LINE, "indicator_code").iter_rows()]
+    return df, problems
+
+
+# --------------------------------------------------------------------------- Positive Health
+
+
+def positive_health_long(raw: pl.DataFrame) -> pl.DataFrame:
+    """A domain-level spinnenweb file with one column per domain, as long rows.
+
+    ``respondent; datum; Lichaamsfuncties; Mentaal welbevinden; ...`` becomes one row per
+    respondent, date and domain with ``score`` (``item`` empty). Files that already have a
+    domain column are returned unchanged.
+    """
+    by_norm = {normalize_name(c): c for c in raw.columns if c != LINE}
+    domains = [c for n, c in by_norm.items() if n in PH_DOMAINS]
+    if not domains or {"domain", "domein", "dimensie"} & set(by_norm):
+        return raw
+    index = [c for c in raw.columns if c not in domains]
+    return (raw.unpivot(on=domains, index=index, variable_name="domain", value_name="score")
+            .sort(LINE, "domain", maintain_order=True))
+
+
+# --------------------------------------------------------------------------- loading one file
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.rule))
+
+
+def check_file(key: str, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """Read and check one file; (typed frame with the line column, problems). Never raises
+    on bad data: unreadable files, privacy refusals and contract breaks all become problems.
+    The frame is None when the file has problems."""
+    path = Path(path)
+    file = path.name
+    if key not in CONTRACTS:
+        return None, [Problem(file, "onbekende_bron",
+                              f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
+    contract = CONTRACTS[key]
+    try:
+        raw = read_raw(path)
+    except DataValidationError as exc:
+        return None, exc.problems
+    privacy = scan_identifiers(raw, file)
+    if privacy:
+        return None, privacy
+    if raw.height == 0:
+        return None, [Problem(file, "leeg_bestand", "het bestand bevat geen gegevensrijen")]
+    problems: list[Problem] = []
+    if key == "ggd_indicators" and is_statline_export(raw):
+        raw, problems = statline_to_long(raw, file)
+        if problems:
+            return None, _sorted(problems)
+    if key == "positive_health":
+        raw = positive_health_long(raw)
+    df, problems = _map_headers(raw, contract, file)
+    if problems:
+        return None, _sorted(problems)
+    if key == "ggd_indicators":
+        df, problems = _fill_indicator_labels(df, file)
+    typed, type_problems = type_columns(df, contract, file)
+    problems += type_problems + validate_frame(typed, contract, file)
+    if problems:
+        return None, _sorted(problems)
+    return typed, []
+
+
+def _load_checked(key: str, path: Path) -> pl.DataFrame:
+    df, problems = check_file(key, path)
+    if problems:
+        privacy = all(p.rule.startswith("privacy_") for p in problems)
+        raise (PrivacyError if privacy else DataValidationError)(problems)
+    assert df is not None
+    return df.drop(LINE)
+
+
+def load_source(key: str, path: Path) -> pl.DataFrame:
+    """Load and validate one source file into its canonical frame.
+
+    Raises :class:`PrivacyError` for direct identifiers and :class:`DataValidationError`
+    (with every problem) for anything else that breaks the contract.
+    """
+    return _load_checked(key, Path(path))
+
+
+def load_cases(path: Path) -> pl.DataFrame:
+    """Cases (micro-analyses); see ``docs/data.md``."""
+    return load_source("cases", path)
+
+
+def load_wellbeing(path: Path) -> pl.DataFrame:
+    """Wellbeing measurements (voormeting / nameting / herhaalmeting, score 1-10)."""
+    return load_source("wellbeing", path)
+
+
+def load_cost_lines(path: Path) -> pl.DataFrame:
+    """Cost lines per case, scenario and price-list item."""
+    return load_source("cost_lines", path)
+
+
+def load_price_list(path: Path) -> pl.DataFrame:
+    """Maatschappelijke prijslijst."""
+    return load_source("price_list", path)
+
+
+def load_cpi(path: Path) -> pl.DataFrame:
+    """CBS consumer price index per year (2015 = 100)."""
+    return load_source("cpi", path)
+
+
+def load_positive_health(path: Path) -> pl.DataFrame:
+    """Positive Health (spinnenweb), item- or domain-level."""
+    return load_source("positive_health", path)
+
+
+def load_ggd_indicators(path: Path) -> pl.DataFrame:
+    """GGD indicators: the canonical long file or a StatLine 50120NED export (detected)."""
+    return load_source("ggd_indicators", path)
+
+
+def load_wijkbudget(path: Path) -> pl.DataFrame:
+    """Wijkbudget per year and budget line."""
+    return load_source("wijkbudget", path)
+
+
+def load_inhabitants(path: Path) -> pl.DataFrame:
+    """Inhabitants per area and year."""
+    return load_source("inhabitants", path)
+
+
+def load_visitors(path: Path) -> pl.DataFrame:
+    """Ons Huis van de Wijk: unique visitors per week."""
+    return load_source("visitors", path)
+
+
+def reference_path(key: str) -> Path:
+    """The packaged reference file of ``price_list`` or ``cpi``."""
+    return config.REFERENCE_DIR / f"{key}.csv"
+
+
+def load_reference(key: str) -> pl.DataFrame:
+    """The project's packaged reference table (``price_list`` or ``cpi``), validated."""
+    if key not in REFERENCE_KEYS:
+        raise DataValidationError([Problem(
+            key, "onbekende_bron", f"geen referentiebestand voor '{key}'; wel voor "
+            f"{', '.join(REFERENCE_KEYS)}")])
+    return load_source(key, reference_path(key))
+
+
+CBS_AREAS_FILE = "areas_cbs_2024.csv"
+_CBS_AREAS_SCHEMA = {
+    "area_code": pl.String, "area_level": pl.String, "year": pl.Int64, "inhabitants": pl.Int64,
+    "men": pl.Int64, "women": pl.Int64, "population_density_km2": pl.Int64, "dwellings": pl.Int64,
+    "area_total_ha": pl.Int64, "area_land_ha": pl.Int64, "area_water_ha": pl.Int64,
+}
+
+
+def load_cbs_areas() -> pl.DataFrame:
+    """CBS Kerncijfers wijken en buurten 2024 for Oss, its wijken and Nederland (packaged).
+
+    Source and derivation: ``reference_data/SOURCES.md``. The file is the project's own, so a
+    schema mismatch is a packaging error, reported as a ``DataValidationError``.
+    """
+    path = config.REFERENCE_DIR / CBS_AREAS_FILE
+    try:
+        return pl.read_csv(path, schema=_CBS_AREAS_SCHEMA)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise DataValidationError([Problem(str(path), "referentiebestand", str(exc))]) from exc
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _scan_folder(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}, [Problem(str(folder), "map_ontbreekt", "map bestaat niet")]
+    found: dict[str, Path] = {}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if (not path.is_file() or name.startswith((".", "~$"))
+                or path.suffix.lower() not in DATA_SUFFIXES):
+            continue  # README.md, metadata.json, Excel lock files ...
+        key = name.split(".", 1)[0]
+        if key not in CONTRACTS:
+            problems.append(Problem(name, "onbekende_bron",
+                                    f"bestandsnaam hoort bij geen bron; bekend: "
+                                    f"{', '.join(SOURCE_KEYS)}"))
+        elif key in found:
+            problems.append(Problem(name, "dubbel_bronbestand",
+                                    f"twee bestanden voor bron '{key}': {found[key].name} en "
+                                    f"{name}"))
+        else:
+            found[key] = path
+    return found, problems
+
+
+def find_source_files(folder: Path) -> dict[str, Path]:
+    """Source key -> data file in ``folder`` (``cases.synthetic.csv`` -> ``cases``).
+
+    Raises :class:`DataValidationError` for an unknown key or two files of one source.
+    """
+    found, problems = _scan_folder(Path(folder))
+    if problems:
+        raise DataValidationError(problems)
+    return found
+
+
+def _collect(folder: Path, sources: list[str] | None
+             ) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
+    found, problems = _scan_folder(Path(folder))
+    if not found and not problems and sources is None:
+        problems.append(Problem(str(folder), "geen_bestanden",
+                                "de map bevat geen gegevensbestanden (.csv, .xlsx, .parquet)"))
+    for key in REFERENCE_KEYS:
+        if key not in found and reference_path(key).is_file():
+            found[key] = reference_path(key)
+    wanted = list(found) if sources is None else list(sources)
+    for key in wanted:
+        if key not in CONTRACTS:
+            problems.append(Problem(str(folder), "onbekende_bron",
+                                    f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}"))
+        elif key not in found:
+            problems.append(Problem(str(folder), "bron_ontbreekt",
+                                    f"geen bestand voor bron '{key}' in deze map"))
+    frames: dict[str, pl.DataFrame] = {}
+    for key in (k for k in wanted if k in found):
+        df, file_problems = check_file(key, found[key])
+        problems += file_problems
+        if df is not None:
+            frames[key] = df
+    names = {k: p.name for k, p in found.items()}
+    problems += cross_table_problems(frames, names)
+    return frames, problems
+
+
+def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, pl.DataFrame]:
+    """Load and validate every source in ``folder`` (or only ``sources``), then cross-table rules.
+
+    ``price_list`` and ``cpi`` come from the packaged reference files when the folder has
+    none. Raises :class:`DataValidationError` listing every problem of every file.
+    """
+    frames, problems = _collect(Path(folder), sources)
+    if problems:
+        privacy = all(p.rule.startswith("privacy_") for p in problems)
+        raise (PrivacyError if privacy else DataValidationError)(problems)
+    return {key: df.drop(LINE) for key, df in frames.items()}
+
+
+def validate_folder(folder: Path) -> list[Problem]:
+    """Every problem of every data file in ``folder`` and between them; never raises on bad data."""
+    return _collect(Path(folder), None)[1]

@@ -1,0 +1,518 @@
+"""The report's charts: one function per chart, polars frame in, ``alt.Chart`` out.
+
+Every chart has a Dutch title (``labels.TITLES``) and an alt text as its ``description``
+(``labels.ALT_TEXTS``). Rows with ``n`` below ``min_cell_size`` are dropped from the chart's
+data *before* it is built, so their values never reach the Vega-Lite spec; the subtitle then
+names the groups not shown ("Niet getoond (n <5): ...").
+
+Style (colours, fonts, Dutch number format on axes) comes from ``present.theme``; export with
+``theme.save_chart``. To change a chart: change its function here, run ``tests/test_charts.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+
+import altair as alt
+import polars as pl
+
+from ruwaard_analysis import config
+from ruwaard_analysis.disclosure import suppress_frame
+from ruwaard_analysis.present import fmt, labels
+from ruwaard_analysis.present.theme import INDIVIDUAL_COLOUR, OKABE_ITO, TEXT_COLOUR, WIDTH
+
+EUR_AXIS_FORMAT = ",.0f"  # Dutch thousands dot via the theme's locale: 10.000
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _require(df: pl.DataFrame, columns: Sequence[str], chart: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{chart}: kolommen ontbreken: {missing}; aanwezig: {df.columns}")
+
+
+def _with_labels(df: pl.DataFrame, col: str, group: str, out: str = "label") -> pl.DataFrame:
+    """Add ``out`` with the Dutch label of ``col`` (KeyError for a value without label)."""
+    mapping = {v: labels.label(f"{group}.{v}") for v in df[col].unique().to_list()}
+    return df.with_columns(pl.col(col).replace_strict(mapping, return_dtype=pl.String).alias(out))
+
+
+def _order(group: str, present: Sequence[str]) -> list[str]:
+    """Labels of ``group`` in the group's fixed order, only those in ``present``."""
+    return [lab for lab in labels.labels_of(group).values() if lab in set(present)]
+
+
+def _in_order(df: pl.DataFrame, col: str, order: Sequence[str]) -> pl.DataFrame:
+    """``df`` sorted by ``col`` following ``order`` (e.g. from ``_order``)."""
+    rank = {value: i for i, value in enumerate(order)}
+    return df.sort(pl.col(col).replace_strict(rank, return_dtype=pl.Int64))
+
+
+def _split_small(
+    df: pl.DataFrame, n_col: str, value_cols: Sequence[str], min_cell_size: int, name_col: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """(rows safe to publish, names of suppressed rows)."""
+    flagged = suppress_frame(df, n_col=n_col, value_cols=value_cols, min_cell_size=min_cell_size)
+    hidden = flagged.filter(pl.col("suppressed"))[name_col].cast(pl.String).to_list()
+    return flagged.filter(~pl.col("suppressed")).drop("suppressed"), hidden
+
+
+def _title(key: str, hidden: Sequence[str], min_cell_size: int) -> alt.Title:
+    subtitle = []
+    if hidden:
+        subtitle.append(
+            labels.CAVEATS["suppressed_in_chart"].format(
+                min_cell_size=min_cell_size, groups=", ".join(dict.fromkeys(hidden))
+            )
+        )
+    return alt.Title(labels.TITLES[key], subtitle=subtitle or alt.Undefined)
+
+
+def _alt_text(key: str, **values: object) -> str:
+    return labels.ALT_TEXTS[key].format(**values)
+
+
+def _joined(items: Sequence[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items) or labels.MISSING
+    return labels.LIST_LAST.format(rest=", ".join(items[:-1]), last=items[-1])
+
+
+def _wave_label(value: object) -> str:
+    return fmt.fmt_month(value) if isinstance(value, date) else str(value)
+
+
+# --- 1. wellbeing ----------------------------------------------------------------------------
+
+
+def _descriptive_summary(scores: pl.DataFrame, confidence: float = 0.95) -> pl.DataFrame:
+    """Mean and t-based CI per moment (for display only; pass stats' summary when you have it)."""
+    from scipy.stats import t
+
+    per = scores.group_by("moment").agg(
+        pl.len().alias("n"), pl.col("score").mean().alias("mean"), pl.col("score").std().alias("sd")
+    )
+    half = [
+        t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n) if n > 1 and sd is not None else None
+        for n, sd in per.select("n", "sd").iter_rows()
+    ]
+    return per.with_columns(pl.Series("_half", half, dtype=pl.Float64)).select(
+        "moment",
+        "mean",
+        (pl.col("mean") - pl.col("_half")).alias("ci_low"),
+        (pl.col("mean") + pl.col("_half")).alias("ci_high"),
+    )
+
+
+def wellbeing_slope_chart(
+    scores: pl.DataFrame,
+    summary: pl.DataFrame | None = None,
+    *,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> alt.LayerChart:
+    """Before/after slope chart: a thin grey line per case, the mean with its 95% CI in bold.
+
+    ``scores``: long frame ``case_id, moment, score`` (moment: voormeting / nameting /
+    herhaalmeting). ``summary`` (optional): ``moment, mean, ci_low, ci_high`` from the
+    statistics; without it a descriptive mean and t-interval per moment (over all scores
+    given) is drawn.
+    A moment with fewer than ``min_cell_size`` cases is left out entirely. Case ids never reach
+    the chart: lines are numbered 1..k instead.
+    """
+    _require(scores, ["case_id", "moment", "score"], "wellbeing_slope_chart")
+    scores = scores.filter(pl.col("score").is_not_null())
+    counts = scores.group_by("moment").agg(pl.col("case_id").n_unique().alias("n"))
+    counts = _with_labels(counts, "moment", "moment")
+    kept, hidden = _split_small(counts.with_columns(pl.lit(0.0).alias("_v")), "n", ["_v"],
+                                min_cell_size, "label")
+    keep = kept["moment"].to_list()
+    lines = scores.filter(pl.col("moment").is_in(keep))
+    lines = _with_labels(lines, "moment", "moment").with_columns(
+        pl.col("case_id").rank("dense").cast(pl.Int64).alias("case")
+    ).select("case", "label", "score")
+    if summary is None:
+        summary = _descriptive_summary(scores)
+    _require(summary, ["moment", "mean", "ci_low", "ci_high"], "wellbeing_slope_chart summary")
+    means = _with_labels(summary.filter(pl.col("moment").is_in(keep)), "moment", "moment").select(
+        "label", "mean", "ci_low", "ci_high"
+    )
+    order = _order("moment", lines["label"].unique().to_list())
+    x = alt.X("label:N", title=labels.AXES["moment"], sort=order, axis=alt.Axis(labelAngle=0))
+    y_scale = alt.Scale(domain=[1, 10])
+    individual = alt.Chart(lines).mark_line(color=INDIVIDUAL_COLOUR, strokeWidth=0.8).encode(
+        x=x,
+        y=alt.Y("score:Q", title=labels.AXES["wellbeing_score"], scale=y_scale),
+        detail="case:N",
+    )
+    mean_line = alt.Chart(means).mark_line(
+        color=TEXT_COLOUR, strokeWidth=3, point=alt.OverlayMarkDef(color=TEXT_COLOUR, size=60)
+    ).encode(
+        x=x, y=alt.Y("mean:Q", scale=y_scale)
+    )
+    ci = alt.Chart(means).mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q"
+    )
+    return alt.layer(individual, ci, mean_line).properties(
+        width=WIDTH,
+        title=_title("wellbeing_slope", hidden, min_cell_size),
+        description=_alt_text(
+            "wellbeing_slope",
+            first_moment=order[0] if order else labels.MISSING,
+            last_moment=order[-1] if order else labels.MISSING,
+            n_cases=fmt.fmt_int(lines["case"].n_unique()),
+        ),
+    )
+
+
+def wellbeing_trajectory_chart(
+    means: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> alt.LayerChart:
+    """Mean wellbeing with its 95% CI over the moments (e.g. from the mixed model).
+
+    ``means``: ``moment, mean, ci_low, ci_high, n``; rows with n < ``min_cell_size`` are left out.
+    """
+    _require(means, ["moment", "mean", "ci_low", "ci_high", "n"], "wellbeing_trajectory_chart")
+    data = _with_labels(means, "moment", "moment")
+    data, hidden = _split_small(data, "n", ["mean", "ci_low", "ci_high"], min_cell_size, "label")
+    data = data.select("label", "mean", "ci_low", "ci_high")
+    order = _order("moment", data["label"].to_list())
+    x = alt.X("label:N", title=labels.AXES["moment"], sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("mean:Q", title=labels.AXES["wellbeing_score"], scale=alt.Scale(domain=[1, 10]))
+    base = alt.Chart(data)
+    line = base.mark_line(color=OKABE_ITO[0], strokeWidth=2.5, point=True).encode(x=x, y=y)
+    ci = base.mark_rule(color=OKABE_ITO[0], strokeWidth=2).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=alt.Scale(domain=[1, 10])), y2="ci_high:Q"
+    )
+    summary = "; ".join(
+        f"{lab} {fmt.fmt_number(m)} ({fmt.fmt_ci(lo, hi)})"
+        for lab, m, lo, hi in _in_order(data, "label", order).iter_rows()
+    )
+    return alt.layer(ci, line).properties(
+        width=WIDTH,
+        title=_title("wellbeing_trajectory", hidden, min_cell_size),
+        description=_alt_text(
+            "wellbeing_trajectory", n_moments=fmt.fmt_int(data.height), summary=summary
+        ),
+    )
+
+
+# --- 3. costs --------------------------------------------------------------------------------
+
+
+def costs_per_scenario_chart(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> alt.LayerChart:
+    """Mean costs per case in euros per scenario (and saving), with CI bars when known.
+
+    ``frame``: ``measure, mean, n`` as ``costs.costs_per_scenario`` returns (``scenario`` and
+    ``mean_eur`` are accepted as names too), optional ``ci_low, ci_high``. ``measure`` values:
+    the scenarios and savings of ``labels.COST_MEASURES``.
+    """
+    frame = frame.rename({k: v for k, v in {"scenario": "measure", "mean_eur": "mean"}.items()
+                          if k in frame.columns and v not in frame.columns})
+    _require(frame, ["measure", "mean", "n"], "costs_per_scenario_chart")
+    has_ci = "ci_low" in frame.columns and "ci_high" in frame.columns
+    value_cols = ["mean", "ci_low", "ci_high"] if has_ci else ["mean"]
+    data = _with_labels(frame, "measure", "cost_measure")
+    data, hidden = _split_small(data, "n", value_cols, min_cell_size, "label")
+    kind = pl.when(pl.col("measure").is_in(list(labels.SCENARIOS)))
+    data = data.select(
+        "label", *value_cols,
+        kind.then(pl.lit(labels.COST_KINDS["cost"]))
+        .otherwise(pl.lit(labels.COST_KINDS["saving"])).alias("kind"),
+    )
+    order = _order("cost_measure", data["label"].to_list())
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    x = alt.X("mean:Q", title=labels.AXES["costs_eur"], axis=alt.Axis(format=EUR_AXIS_FORMAT))
+    kinds = list(labels.COST_KINDS.values())
+    colour = alt.Color("kind:N", title=None, sort=kinds,
+                       scale=alt.Scale(domain=kinds, range=[OKABE_ITO[0], OKABE_ITO[2]]))
+    layers = [alt.Chart(data).mark_bar().encode(x=x, y=y, color=colour)]
+    if has_ci:
+        layers.append(
+            alt.Chart(data).mark_rule(color=TEXT_COLOUR, strokeWidth=1.5).encode(
+                x="ci_low:Q", x2="ci_high:Q", y=y
+            )
+        )
+    summary = "; ".join(f"{lab} {fmt.fmt_eur(m)}"
+                        for lab, m in _in_order(data, "label", order).select("label", "mean")
+                        .iter_rows())
+    return alt.layer(*layers).properties(
+        title=_title("costs_per_scenario", hidden, min_cell_size),
+        description=_alt_text("costs_per_scenario", summary=summary),
+    )
+
+
+def costs_per_payer_chart(
+    frame: pl.DataFrame,
+    *,
+    investment_col: str = "investment",
+    gain_col: str = "yearly_gain_vs_current",
+    n_col: str = "n_cases",
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> alt.LayerChart:
+    """Diverging bars per payer: the one-off investment to the left, the yearly gain to the right.
+
+    ``frame``: ``payer, investment, yearly_gain_vs_current, n_cases`` as
+    ``costs.costs_per_payer`` returns (other column names through the keyword arguments).
+    A payer with fewer than ``min_cell_size`` cases is left out.
+    """
+    _require(frame, ["payer", investment_col, gain_col, n_col], "costs_per_payer_chart")
+    data = _with_labels(frame, "payer", "payer")
+    data, hidden = _split_small(data, n_col, [investment_col, gain_col], min_cell_size, "label")
+    long = pl.concat([
+        data.select("label", (-pl.col(investment_col)).alias("amount"),
+                    pl.lit(labels.FLOWS["investment"]).alias("flow")),
+        data.select("label", pl.col(gain_col).alias("amount"),
+                    pl.lit(labels.FLOWS["gain"]).alias("flow")),
+    ])
+    order = _order("payer", data["label"].to_list())
+    y = alt.Y("label:N", title=None, sort=order)
+    bars = alt.Chart(long).mark_bar().encode(
+        x=alt.X("amount:Q", title=labels.AXES["balance_eur"],
+                axis=alt.Axis(format=EUR_AXIS_FORMAT)),
+        y=y,
+        color=alt.Color("flow:N", title=labels.AXES["flow"],
+                        sort=list(labels.FLOWS.values()),
+                        scale=alt.Scale(domain=list(labels.FLOWS.values()),
+                                        range=[OKABE_ITO[5], OKABE_ITO[2]])),
+    )
+    zero = alt.Chart(pl.DataFrame({"zero": [0]})).mark_rule(color=TEXT_COLOUR).encode(x="zero:Q")
+    return alt.layer(bars, zero).properties(
+        title=_title("costs_per_payer", hidden, min_cell_size),
+        description=_alt_text("costs_per_payer", payers=_joined(order)),
+    )
+
+
+# --- 4. Positive Health ----------------------------------------------------------------------
+
+RADAR_MAX = 10
+RADAR_RINGS = (2, 4, 6, 8, 10)
+RADAR_LABEL_RADIUS = 11.2
+RADAR_SIZE = 440
+
+
+def _angles() -> pl.DataFrame:
+    """``domain, label, i, angle``: the six domains clockwise from the top."""
+    domains = list(labels.HEALTH_DOMAINS)
+    k = len(domains)
+    return pl.DataFrame({
+        "domain": domains,
+        "label": list(labels.HEALTH_DOMAINS.values()),
+        "i": list(range(k)),
+        "angle": [math.pi / 2 - 2 * math.pi * i / k for i in range(k)],
+    })
+
+
+def _xy(radius: str) -> dict[str, str]:
+    return {"x": f"datum.{radius} * cos(datum.angle)", "y": f"datum.{radius} * sin(datum.angle)"}
+
+
+def positive_health_radar_chart(
+    profile: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> alt.LayerChart:
+    """Spinnenweb: mean score (0-10) on the six Positive Health domains, one polygon per wave.
+
+    ``profile``: ``wave_date, domain, mean, n`` as ``positive_health.profile_per_wave`` and the
+    published table ``positieve_gezondheid_domeinen`` have (dates show as "oktober 2017");
+    without ``wave_date`` a column ``wave`` (text or number) names the waves.
+    Domains go clockwise from the top in the questionnaire's order. A wave/domain cell with
+    n < ``min_cell_size`` is left out.
+    """
+    if "wave_date" in profile.columns:
+        profile = profile.drop("wave", strict=False).rename({"wave_date": "wave"})
+    _require(profile, ["wave", "domain", "mean", "n"], "positive_health_radar_chart")
+    waves = [_wave_label(w) for w in profile["wave"].unique(maintain_order=True).sort().to_list()]
+    data = profile.with_columns(
+        pl.col("wave").map_elements(_wave_label, return_dtype=pl.String).alias("wave_label")
+    ).join(_angles(), on="domain", how="left")
+    unknown = data.filter(pl.col("angle").is_null())["domain"].unique().to_list()
+    if unknown:
+        raise KeyError(f"positive_health_radar_chart: onbekende domeinen {unknown}")
+    data = data.with_columns((pl.col("wave_label") + ": " + pl.col("label")).alias("_cell"))
+    data, hidden = _split_small(data, "n", ["mean"], min_cell_size, "_cell")
+    data = data.select("wave_label", "i", "angle", "mean")
+
+    scale = alt.Scale(domain=[-RADAR_MAX * 1.45, RADAR_MAX * 1.45])
+    x = alt.X("x:Q", scale=scale, axis=None)
+    y = alt.Y("y:Q", scale=scale, axis=None)
+    angles = _angles()
+    rings = pl.concat([angles.with_columns(pl.lit(r).alias("r")) for r in RADAR_RINGS])
+    grid = alt.Chart(rings).transform_calculate(**_xy("r")).mark_line(
+        interpolate="linear-closed", color="#cccccc", strokeWidth=0.8
+    ).encode(x=x, y=y, detail="r:O", order="i:O")
+    spokes = alt.Chart(angles.with_columns(pl.lit(RADAR_MAX).alias("r"))).transform_calculate(
+        **_xy("r"), x0="0", y0="0"
+    ).mark_rule(color="#cccccc", strokeWidth=0.8).encode(x=x, y=y, x2="x0:Q", y2="y0:Q")
+    ring_text = alt.Chart(
+        pl.DataFrame({"r": list(RADAR_RINGS), "text": [fmt.fmt_int(r) for r in RADAR_RINGS],
+                      "angle": [math.pi / 2] * len(RADAR_RINGS)})
+    ).transform_calculate(**_xy("r")).mark_text(
+        align="right", dx=-4, dy=-3, fontSize=9, color="#666666"
+    ).encode(x=x, y=y, text="text:N")
+    names = alt.Chart(angles.with_columns(pl.lit(RADAR_LABEL_RADIUS).alias("r")))
+    names = names.transform_calculate(**_xy("r"))
+    label_layers = [
+        names.transform_filter(cond).mark_text(align=align, fontSize=12).encode(
+            x=x, y=y, text="label:N"
+        )
+        for cond, align in (("datum.x > 0.5", "left"), ("datum.x < -0.5", "right"),
+                            ("abs(datum.x) <= 0.5", "center"))
+    ]
+    polygons = alt.Chart(data).transform_calculate(**_xy("mean"))
+    colour = alt.Color("wave_label:N", title=labels.AXES["wave"], sort=waves)
+    shape = polygons.mark_line(interpolate="linear-closed", strokeWidth=2.5).encode(
+        x=x, y=y, color=colour, order="i:O"
+    )
+    points = polygons.mark_point(filled=True, size=40).encode(x=x, y=y, color=colour)
+    return alt.layer(grid, spokes, *label_layers, shape, points, ring_text).properties(
+        width=RADAR_SIZE,
+        height=RADAR_SIZE,
+        title=_title("positive_health_radar", hidden, min_cell_size),
+        description=_alt_text(
+            "positive_health_radar",
+            domains=_joined(list(labels.HEALTH_DOMAINS.values())),
+            waves=_joined(data["wave_label"].unique(maintain_order=True).to_list()),
+        ),
+    )
+
+
+# --- 5. GGD health monitor -------------------------------------------------------------------
+
+GGD_AREA_ORDER = ("wijk", "gemeente", "nederland", "buurt")
+
+
+def _area_order(present_labels: Sequence[str]) -> list[str]:
+    return [labels.AREA_LEVELS[a] for a in GGD_AREA_ORDER
+            if labels.AREA_LEVELS[a] in set(present_labels)]
+
+
+def _area_colour(order: list[str]) -> alt.Color:
+    return alt.Color("area:N", title=labels.AXES["area"], sort=order,
+                     scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)]))
+
+
+def ggd_comparison_chart(frame: pl.DataFrame) -> alt.LayerChart:
+    """Indicator estimates (%) with intervals for wijk, Oss and Nederland side by side.
+
+    ``frame``: ``indicator_label, area_level, estimate_pct, ci_lower, ci_upper``, one survey
+    year and age group. The GGD publishes no cell counts; its own disclosure rules apply.
+    """
+    cols = ["indicator_label", "area_level", "estimate_pct", "ci_lower", "ci_upper"]
+    _require(frame, cols, "ggd_comparison_chart")
+    data = _with_labels(frame, "area_level", "area_level", out="area").select(
+        "indicator_label", "area", "estimate_pct", "ci_lower", "ci_upper"
+    )
+    order = _area_order(data["area"].to_list())
+    colour = _area_colour(order)
+    y = alt.Y("indicator_label:N", title=None, axis=alt.Axis(labelLimit=300))
+    y_off = alt.YOffset("area:N", sort=order)
+    base = alt.Chart(data)
+    points = base.mark_point(filled=True, size=60).encode(
+        x=alt.X("estimate_pct:Q", title=labels.AXES["percentage"], scale=alt.Scale(zero=True)),
+        y=y, yOffset=y_off, color=colour,
+    )
+    bars = base.mark_rule(strokeWidth=1.5).encode(
+        x="ci_lower:Q", x2="ci_upper:Q", y=y, yOffset=y_off, color=colour
+    )
+    return alt.layer(bars, points).properties(
+        title=_title("ggd_comparison", [], 0),
+        description=_alt_text(
+            "ggd_comparison",
+            n_indicators=fmt.fmt_int(data["indicator_label"].n_unique()),
+            areas=_joined(order),
+        ),
+    )
+
+
+def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 2) -> alt.FacetChart:
+    """Indicator estimates (%) per survey year, one panel per indicator, a line per area.
+
+    ``frame``: ``indicator_label, year, estimate_pct, ci_lower, ci_upper`` and optionally
+    ``area_level`` (without it: one area, e.g. ``neighbourhood.indicator_trend``).
+    """
+    _require(frame, ["indicator_label", "year", "estimate_pct", "ci_lower", "ci_upper"],
+             "ggd_trend_chart")
+    if "area_level" not in frame.columns:
+        frame = frame.with_columns(pl.lit("wijk").alias("area_level"))
+    data = _with_labels(frame, "area_level", "area_level", out="area").select(
+        "indicator_label", "area", "year", "estimate_pct", "ci_lower", "ci_upper"
+    )
+    order = _area_order(data["area"].to_list())
+    colour = _area_colour(order)
+    x = alt.X("year:O", title=labels.AXES["year"], axis=alt.Axis(labelAngle=0))
+    y = alt.Y("estimate_pct:Q", title=labels.AXES["percentage"], scale=alt.Scale(zero=True))
+    base = alt.Chart()
+    line = base.mark_line(point=True).encode(x=x, y=y, color=colour)
+    bars = base.mark_rule().encode(x=x, y="ci_lower:Q", y2="ci_upper:Q", color=colour)
+    years = sorted(data["year"].unique().to_list())
+    return alt.layer(bars, line, data=data).properties(width=240, height=180).facet(
+        facet=alt.Facet("indicator_label:N", title=None), columns=columns
+    ).properties(
+        title=_title("ggd_trend", [], 0),
+        description=_alt_text(
+            "ggd_trend",
+            n_indicators=fmt.fmt_int(data["indicator_label"].n_unique()),
+            years=_joined([str(y) for y in years]),
+            areas=_joined(order),
+        ),
+    )
+
+
+# --- 6. visitors and budget ------------------------------------------------------------------
+
+
+def visitors_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Unique visitors per week as a line.
+
+    ``frame``: ``week_start`` (date), ``unique_visitors`` (int). Counts of visits are not
+    suppressed: a weekly visitor count says nothing about a person.
+    """
+    _require(frame, ["week_start", "unique_visitors"], "visitors_chart")
+    data = frame.select("week_start", "unique_visitors").sort("week_start")
+    first, last = (data["week_start"].min(), data["week_start"].max())
+    return alt.Chart(data).mark_line(color=OKABE_ITO[0], strokeWidth=2).encode(
+        x=alt.X("week_start:T", title=labels.AXES["week"], axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("unique_visitors:Q", title=labels.AXES["visitors"]),
+    ).properties(
+        title=_title("visitors", [], 0),
+        description=_alt_text("visitors", first_week=fmt.fmt_date(first),
+                              last_week=fmt.fmt_date(last)),
+    )
+
+
+def budget_chart(
+    frame: pl.DataFrame,
+    *,
+    value_cols: Sequence[str] = ("allocated_per_inhabitant", "spent_per_inhabitant"),
+) -> alt.Chart:
+    """Wijkbudget in euros per inhabitant per year, allocated and spent side by side.
+
+    ``frame``: ``year, allocated_per_inhabitant, spent_per_inhabitant`` as
+    ``neighbourhood.budget_per_inhabitant`` returns; ``value_cols`` must have labels in
+    ``labels.BUDGET_MEASURES``. Null values (spending not yet known) are left out.
+    """
+    _require(frame, ["year", *value_cols], "budget_chart")
+    long = frame.unpivot(index="year", on=list(value_cols), variable_name="measure",
+                         value_name="eur").filter(pl.col("eur").is_not_null())
+    long = _with_labels(long, "measure", "budget_measure", out="measure_label").select(
+        "year", "measure_label", "eur"
+    )
+    order = [labels.label(f"budget_measure.{c}") for c in value_cols]
+    years = sorted(long["year"].unique().to_list())
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("year:O", title=labels.AXES["year"], axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("measure_label:N", sort=order),
+        y=alt.Y("eur:Q", title=labels.AXES["budget_per_inhabitant"],
+                axis=alt.Axis(format=EUR_AXIS_FORMAT)),
+        color=alt.Color("measure_label:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=OKABE_ITO[: len(order)])),
+    ).properties(
+        width=WIDTH,
+        title=_title("budget", [], 0),
+        description=_alt_text("budget", years=_joined([str(y) for y in years])),
+    )

@@ -1,0 +1,225 @@
+"""Dutch number, money, percentage and date formats (babel, locale ``nl_NL``).
+
+Decisions, so the report reads the same everywhere:
+
+* Missing values (``None``, NaN) come out as ``labels.MISSING`` ("–"), never "nan" or "None";
+  the functions do not raise on them, because a table with one unknown cell must still render.
+* Rounding is half away from zero on the decimal value as written ("2,25" -> "2,3"), as readers
+  and SPSS expect, not babel's default half-even; a result that rounds to zero never shows
+  a minus sign ("-0,0").
+* Negative money follows the Dutch CLDR pattern (symbol first): ``fmt_eur(-1250)`` gives
+  "EUR -1.250".
+* Percentages have no space before "%" ("30%"), as in the Dutch CLDR pattern.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from ruwaard_analysis.present import labels
+
+LOCALE = "nl_NL"
+CURRENCY = "EUR"
+
+
+def is_missing(x: object) -> bool:
+    """True for None and NaN (floats, including numpy floats)."""
+    if x is None:
+        return True
+    try:
+        return math.isnan(x)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
+def _rounded(x: float, decimals: int) -> Decimal:
+    """``x`` rounded half away from zero, as written in decimal; never negative zero."""
+    value = Decimal(repr(float(x))) if not isinstance(x, Decimal) else x
+    if not value.is_finite():
+        return value
+    quantum = Decimal(1).scaleb(-decimals)
+    result = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def fmt_number(x: float | None, decimals: int = 1) -> str:
+    """A number with Dutch separators: ``fmt_number(2.94) == "2,9"``, ``12345.6 -> "12.345,6"``."""
+    if is_missing(x):
+        return labels.MISSING
+    return format_decimal(_rounded(x, decimals), format=_pattern(decimals), locale=LOCALE)
+
+
+def fmt_int(n: float | None) -> str:
+    """A whole number with a thousands dot: ``fmt_int(13000) == "13.000"``."""
+    return fmt_number(n, decimals=0)
+
+
+def fmt_eur(x: float | None, decimals: int = 0) -> str:
+    """Euros: ``fmt_eur(10000) == "EUR 10.000"``, ``fmt_eur(-1250) == "EUR -1.250"``."""
+    if is_missing(x):
+        return labels.MISSING
+    return f"{CURRENCY} {fmt_number(x, decimals)}"
+
+
+def fmt_pct(x: float | None, decimals: int = 0) -> str:
+    """A fraction as a percentage: ``fmt_pct(0.3) == "30%"``, ``fmt_pct(0.305, 1) == "30,5%"``."""
+    if is_missing(x):
+        return labels.MISSING
+    return fmt_pct_points(float(x) * 100, decimals)
+
+
+def fmt_pct_points(x: float | None, decimals: int = 0) -> str:
+    """A value already in percent: ``fmt_pct_points(30.5, 1) == "30,5%"`` (GGD estimates)."""
+    if is_missing(x):
+        return labels.MISSING
+    return f"{fmt_number(x, decimals)}%"
+
+
+def _range(low: float, high: float, decimals: int) -> str:
+    return labels.RANGE.format(low=fmt_number(low, decimals), high=fmt_number(high, decimals))
+
+
+def _level(confidence: float) -> str:
+    """The confidence level without needless decimals: "95%", "97,5%"."""
+    whole = abs(confidence * 100 - round(confidence * 100)) < 1e-9
+    return fmt_pct(confidence, decimals=0 if whole else 1)
+
+
+def fmt_ci(
+    low: float | None, high: float | None, decimals: int = 1, confidence: float = 0.95
+) -> str:
+    """A confidence interval: ``fmt_ci(4.1, 5.8) == "95%-BI 4,1 tot 5,8"``.
+
+    With either bound missing the whole interval is ``labels.MISSING``.
+    """
+    if is_missing(low) or is_missing(high):
+        return labels.MISSING
+    return labels.CI.format(level=_level(confidence), range=_range(low, high, decimals))
+
+
+def fmt_p(p: float | None, *, symbol: bool = True) -> str:
+    """A p-value: ``"p = 0,003"``, below 0,001 ``"p < 0,001"`` (three decimals, APA style).
+
+    ``symbol=False`` gives the table-cell form: ``"0,003"``, ``"< 0,001"``.
+    """
+    if is_missing(p):
+        return labels.MISSING
+    if p < 0.001:
+        text = f"< {fmt_number(0.001, 3)}"
+    else:
+        text = f"= {fmt_number(p, 3)}"
+    if symbol:
+        return f"p {text}"
+    return text.removeprefix("= ")
+
+
+def fmt_eur_range(low: float | None, high: float | None, decimals: int = 0) -> str:
+    """An interval in euros: ``"EUR 9.000 tot EUR 15.000"``; missing bound -> ``MISSING``."""
+    if is_missing(low) or is_missing(high):
+        return labels.MISSING
+    return labels.RANGE.format(low=fmt_eur(low, decimals), high=fmt_eur(high, decimals))
+
+
+def fmt_estimate_ci(
+    value: float | None, low: float | None, high: float | None, decimals: int = 1
+) -> str:
+    """A value with its interval in brackets: ``"4,7 (4,1 tot 5,8)"`` (header names the level)."""
+    if is_missing(value):
+        return labels.MISSING
+    if is_missing(low) or is_missing(high):
+        return fmt_number(value, decimals)
+    return f"{fmt_number(value, decimals)} ({_range(low, high, decimals)})"
+
+
+def fmt_date(d: date | datetime | None) -> str:
+    """A date in words: ``fmt_date(date(2017, 2, 28)) == "28 februari 2017"``."""
+    if d is None:
+        return labels.MISSING
+    return format_date(d, format="d MMMM y", locale=LOCALE)
+
+
+def fmt_month(d: date | datetime | None) -> str:
+    """A month: ``fmt_month(date(2017, 10, 1)) == "oktober 2017"``."""
+    if d is None:
+        return labels.MISSING
+    return format_date(d, format="MMMM y", locale=LOCALE)
+
+
+def fmt_count(n: int | None, min_cell_size: int) -> str:
+    """A count, or ``"<5"`` (``labels.suppressed``) when it is below ``min_cell_size``.
+
+    A missing count is treated as suppressed: an unknown group size must not be published
+    as if it were safe.
+    """
+    if is_missing(n) or n < min_cell_size:
+        return labels.suppressed(min_cell_size)
+    return fmt_int(n)
+
+
+# Units of ``key_figures.UNITS`` (and the older aliases) -> how their values are shown.
+COUNT_UNITS = frozenset({"count", "aantal"})
+EUR_UNITS = frozenset({"eur", "eur_per_year", "EUR"})
+PCT_UNITS = frozenset({"pct", "%"})  # value already in percent (GGD estimates)
+SHARE_UNITS = frozenset({"share", "fractie"})  # fraction 0-1 shown as percent
+SIGNED_UNITS = frozenset({"points"})  # a difference: "+4,7" / "-0,3"
+
+
+def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = None) -> str:
+    """A key figure's value in the format its ``unit`` (``key_figures.UNITS``) asks for.
+
+    Fixed formats: count -> ``fmt_int``; eur, eur_per_year -> ``fmt_eur`` (whole euros);
+    pct -> ``fmt_pct_points`` and share -> ``fmt_pct`` (whole percents); p -> ``fmt_p``.
+    Numbers: points -> signed ("+4,7"); score, months and anything else -> ``fmt_number``;
+    ``decimals`` (default 1) applies to these only. The aliases "aantal", "EUR", "%",
+    "fractie" are understood too.
+    """
+    if is_missing(x):
+        return labels.MISSING
+    if unit in COUNT_UNITS:
+        return fmt_int(x)
+    if unit in EUR_UNITS:
+        return fmt_eur(x)
+    if unit in PCT_UNITS:
+        return fmt_pct_points(x)
+    if unit in SHARE_UNITS:
+        return fmt_pct(x)
+    if unit == "p":
+        return fmt_p(x)
+    text = fmt_number(x, 1 if decimals is None else decimals)
+    if unit in SIGNED_UNITS and _rounded(x, 1 if decimals is None else decimals) > 0:
+        return f"+{text}"
+    return text
+
+
+def fmt_value_ci(
+    low: float | None,
+    high: float | None,
+    unit: str | None = None,
+    decimals: int | None = None,
+    *,
+    confidence: float | None = 0.95,
+) -> str:
+    """An interval in the format of ``unit`` (see ``fmt_value``), e.g. for a key figure.
+
+    ``fmt_value_ci(8000, 12000, "eur_per_year") == "95%-BI EUR 8.000 tot EUR 12.000"``;
+    ``confidence=None`` leaves out the level (a table whose header says "95%-BI"):
+    ``"EUR 8.000 tot EUR 12.000"``. Bounds of a difference (points) carry no "+" sign.
+    """
+    if is_missing(low) or is_missing(high):
+        return labels.MISSING
+    unit = None if unit in SIGNED_UNITS else unit
+    span = labels.RANGE.format(
+        low=fmt_value(low, unit, decimals), high=fmt_value(high, unit, decimals)
+    )
+    if confidence is None:
+        return span
+    return labels.CI.format(level=_level(confidence), range=span)

@@ -1,0 +1,410 @@
+"""Every Dutch word the report, its tables and its charts show: the one place to change text.
+
+Category values of the canonical tables (``docs/architecture.md``) map to display labels in
+groups (``MOMENTS``, ``SCENARIOS``, ...). Each group dict is ordered: its order is the order
+in charts and tables (e.g. the six Positive Health domains in the questionnaire's order).
+
+Look a label up with ``label("group.value")``, e.g. ``label("moment.voormeting")``, or take a
+whole group with ``labels_of("moment")``. An unknown key raises ``KeyError`` naming the known
+keys, so a new category value in the data is noticed instead of printed raw.
+
+Texts with ``{placeholders}`` are templates for ``str.format``; numbers put into them must
+first go through ``present.fmt`` (Dutch separators, suppression).
+"""
+
+from __future__ import annotations
+
+# --- shown instead of a value -------------------------------------------------------------
+
+MISSING = "–"  # en dash: value unknown / not applicable; never "nan" or "None"
+SUPPRESSED = "<{min_cell_size}"  # count below the minimum cell size, e.g. "<5"
+RANGE = "{low} tot {high}"  # an interval: "4,1 tot 5,8"
+CI = "{level}-BI {range}"  # a confidence interval: "95%-BI 4,1 tot 5,8"
+LIST_LAST = "{rest} en {last}"  # end of an enumeration: "Wijk Ruwaard, Gemeente Oss en Nederland"
+
+# --- category values of the canonical tables (docs/architecture.md) -------------------------
+
+MOMENTS = {
+    "voormeting": "Voormeting",
+    "nameting": "Nameting (±6 weken)",
+    "herhaalmeting": "Herhaalmeting (6-12 maanden)",
+}
+
+SCENARIOS = {
+    "huidig": "Huidige situatie (per jaar)",
+    "zonder_oplossing": "Zonder oplossing (per jaar)",
+    "oplossing_eenmalig": "Oplossing (eenmalig)",
+    "na_oplossing": "Na de oplossing (per jaar)",
+}
+
+# Rows of costs.costs_per_scenario (column ``measure``): the scenarios, then the savings.
+COST_MEASURES = {
+    **SCENARIOS,
+    "saving_vs_current": "Besparing t.o.v. huidige situatie (per jaar)",
+    "saving_vs_nothing": "Besparing t.o.v. geen oplossing (per jaar)",
+}
+
+PAYERS = {
+    "gemeente": "Gemeente",
+    "zorgverzekeraar": "Zorgverzekeraar",
+    "zorgkantoor": "Zorgkantoor (Wlz)",
+    "rijk": "Rijk",
+    "woningcorporatie": "Woningcorporatie",
+    "politie_justitie": "Politie en justitie",
+    "uwv": "UWV",
+    "onderwijs": "Onderwijs",
+}
+
+COST_DOMAINS = {
+    "zorg": "Zorg",
+    "ggz": "Geestelijke gezondheidszorg (ggz)",
+    "welzijn": "Welzijn",
+    "wonen": "Wonen",
+    "werk_en_inkomen": "Werk en inkomen",
+    "veiligheid": "Veiligheid",
+    "onderwijs": "Onderwijs",
+    "jeugd": "Jeugd",
+}
+
+PRICE_SOURCES = {
+    "kostenhandleiding_2024": "Kostenhandleiding 2024 (Zorginstituut Nederland)",
+    "schatting": "Schatting van de onderzoekers",
+}
+
+# Fixed order of the Positive Health questionnaire (spinnenweb), clockwise from the top.
+HEALTH_DOMAINS = {
+    "lichaamsfuncties": "Lichaamsfuncties",
+    "mentaal_welbevinden": "Mentaal welbevinden",
+    "zingeving": "Zingeving",
+    "kwaliteit_van_leven": "Kwaliteit van leven",
+    "meedoen": "Meedoen",
+    "dagelijks_functioneren": "Dagelijks functioneren",
+}
+
+AREA_LEVELS = {
+    "buurt": "Buurt",
+    "wijk": "Wijk Ruwaard",
+    "gemeente": "Gemeente Oss",
+    "nederland": "Nederland",
+}
+
+AGE_GROUPS = {
+    "18+": "18 jaar en ouder",
+    "18-64": "18 tot 65 jaar",
+    "65+": "65 jaar en ouder",
+}
+
+PRECONDITIONS = {
+    "precondition_wonen": "Wonen",
+    "precondition_financien": "Financiën",
+    "precondition_relaties": "Relaties",
+    "precondition_dagbesteding": "Dagbesteding",
+}
+
+# --- key figures, area profile, analyses (keys used by publish.py and data_quality.py) ------
+
+KEY_FIGURES = {
+    "casussen_totaal": "Casussen besproken in het multidisciplinair overleg (sinds 2016)",
+    "casussen_steekproef": "Casussen in de steekproef",
+    "welbevinden_voormeting_gemiddeld": "Gemiddeld welzijn bij de voormeting",
+    "welbevinden_nameting_gemiddeld": "Gemiddeld welzijn bij de nameting",
+    "welbevinden_verschil_gemiddeld": "Gemiddelde verandering in welzijn (nameting min voormeting)",
+    "welbevinden_aandeel_verbeterd": "Aandeel casussen met een hoger welzijn na de oplossing",
+    "welbevinden_herhaalmeting_gemiddeld": "Gemiddeld welzijn bij de herhaalmeting",
+    "welbevinden_herhaal_vs_nameting": "Verschil tussen herhaalmeting en nameting",
+    "welbevinden_rtm_verwacht_verschil": "Verwachte verbetering door regressie naar het gemiddelde",
+    "welbevinden_verschil_boven_rtm": "Verbetering bovenop regressie naar het gemiddelde",
+    "kostenanalyses_aantal": "Kostenanalyses (micro-analyses)",
+    "kosten_besparing_per_jaar_gemiddeld": "Gemiddelde besparing per casus per jaar",
+    "kosten_extrapolatie_besparing_totaal": "Geschatte besparing per jaar voor alle casussen",
+    "kosten_extrapolatie_casussen": "Casussen in de doorrekening",
+    "kosten_netto_contante_waarde": "Netto contante waarde",
+    "positieve_gezondheid_respondenten": "Respondenten Positieve Gezondheid",
+    "positieve_gezondheid_metingen": "Metingen Positieve Gezondheid",
+    "inwoners_wijk": "Inwoners van de wijk",
+    "wijkbudget_per_inwoner": "Wijkbudget per inwoner",
+    "bezoekers_per_week_gemiddeld": "Gemiddeld aantal unieke bezoekers per week",
+}
+
+# CBS area figures (publish.PROFILE_INDICATORS).
+PROFILE = {
+    "inhabitants": "Inwoners",
+    "dwellings": "Woningen",
+    "population_density_km2": "Bevolkingsdichtheid (inwoners per km²)",
+    "area_total_ha": "Oppervlakte (ha)",
+    "men": "Mannen",
+    "women": "Vrouwen",
+}
+
+# What each n of the Verantwoording counts (data_quality.n_per_analysis).
+ANALYSES = {
+    "casussen_totaal": "Casussen besproken",
+    "casussen_steekproef": "Casussen in de steekproef",
+    "welbevinden_voormeting_nameting": "Welzijn: voormeting en nameting",
+    "welbevinden_nameting_herhaalmeting": "Welzijn: nameting en herhaalmeting",
+    "kostenanalyses": "Kostenanalyses",
+    "positieve_gezondheid_respondenten": "Positieve Gezondheid: respondenten",
+    "positieve_gezondheid_nulmeting": "Positieve Gezondheid: eerste meting",
+    "bezoekers_weken": "Bezoekersaantallen",
+}
+ANALYSIS_UNITS = {
+    "casussen_totaal": "casussen",
+    "casussen_steekproef": "casussen",
+    "welbevinden_voormeting_nameting": "casussen met beide metingen",
+    "welbevinden_nameting_herhaalmeting": "casussen met beide metingen",
+    "kostenanalyses": "casussen",
+    "positieve_gezondheid_respondenten": "respondenten",
+    "positieve_gezondheid_nulmeting": "respondenten",
+    "bezoekers_weken": "weken",
+}
+
+# --- statistics, table headers, axis titles ------------------------------------------------
+
+STATISTICS = {
+    "n": "Aantal (n)",
+    "mean": "Gemiddelde",
+    "median": "Mediaan",
+    "sd": "Standaardafwijking",
+    "difference": "Verschil",
+    "ci": "95%-betrouwbaarheidsinterval",
+    "ci_short": "95%-BI",
+    "p": "p-waarde",
+    "effect_size": "Effectgrootte",
+    "d_z": "d_z",
+    "g_av": "g_av",
+    "estimate": "Schatting",
+}
+
+HEADERS = {
+    "key_figure": "Kerncijfer",
+    "value": "Waarde",
+    "ci": "95%-BI",
+    "n": "n",
+    "outcome": "Uitkomst",
+    "moment_from": "Van",
+    "moment_to": "Naar",
+    "mean_from": "Gemiddelde ervoor",
+    "mean_to": "Gemiddelde erna",
+    "difference_ci": "Verschil (95%-BI)",
+    "p": "p",
+    "d_z": "d_z",
+    "g_av": "g_av",
+    "scenario": "Scenario",
+    "mean_eur": "Gemiddeld per casus",
+    "total_eur": "Totaal",
+    "domain": "Domein",
+    "analysis": "Analyse",
+    "unit": "Eenheid",
+}
+
+# Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
+WORDS = {
+    "niet_beschikbaar": "Niet beschikbaar voor dit jaar",
+    "tekst_ontbreekt": "Tekst ontbreekt",
+    "kerncijfer_ontbreekt": "kerncijfer ontbreekt",
+    "onderdrukt_tekst": "niet gepubliceerd (minder dan {min_cell_size} waarnemingen)",
+    "meetresultaten_over": "Meetresultaten over",
+    "metingen_tot": "metingen tot en met",
+    "gemiddeld_per_casus": "Gemiddeld per casus",
+    "budget": "Budget",
+    "besteed": "Besteed",
+    "inwoners": "Inwoners",
+    "budget_per_inwoner": "Budget per inwoner",
+    "besteed_per_inwoner": "Besteed per inwoner",
+    "maand": "Maand",
+    "weken": "Weken",
+    "bestand": "Invoerbestand",
+    "controlegetal": "Controlegetal (sha256)",
+    "parameters": "Parameters",
+    "versies": "Versies van de gebruikte software",
+    "commit": "Versie van de code (git-commit)",
+    "notebooks": "Uitgevoerde notebooks",
+    "onbekend": "onbekend",
+}
+
+AXES = {
+    "moment": "Meetmoment",
+    "wellbeing_score": "Welzijnsscore (1-10)",
+    "scenario": "Scenario",
+    "payer": "Betaler",
+    "costs_eur": "Bedrag per casus (EUR)",
+    "balance_eur": "Bedrag (EUR)",
+    "flow": "Geldstroom",
+    "wave": "Meting",
+    "area": "Gebied",
+    "indicator": "Indicator",
+    "percentage": "Percentage (%)",
+    "year": "Jaar",
+    "week": "Week",
+    "visitors": "Unieke bezoekers per week",
+    "budget_per_inhabitant": "Budget per inwoner (EUR)",
+    "budget_line": "Budgetpost",
+}
+
+FLOWS = {
+    "investment": "Investering (eenmalig)",
+    "gain": "Besparing (per jaar)",
+}
+
+COST_KINDS = {
+    "cost": "Kosten",
+    "saving": "Besparing",
+}
+
+BUDGET_MEASURES = {
+    "allocated_per_inhabitant": "Toegekend",
+    "spent_per_inhabitant": "Besteed",
+}
+
+TITLES = {
+    "wellbeing_slope": "Welzijn voor en na de oplossing",
+    "wellbeing_trajectory": "Gemiddeld welzijn per meetmoment",
+    "costs_per_scenario": "Kosten per scenario",
+    "costs_per_payer": "Wie investeert, wie bespaart",
+    "positive_health_radar": "Positieve Gezondheid (spinnenweb)",
+    "ggd_comparison": "Gezondheid in de wijk vergeleken",
+    "ggd_trend": "Gezondheid door de jaren heen",
+    "visitors": "Bezoekers per week",
+    "budget": "Wijkbudget per inwoner",
+    "key_figures": "Kerncijfers",
+    "effects": "Verandering in welzijn",
+    "costs": "Kosten per scenario",
+}
+
+# Alt texts (chart ``description``): templates filled with already formatted values.
+ALT_TEXTS = {
+    "wellbeing_slope": (
+        "Lijndiagram van de welzijnsscore (1-10) per casus, van {first_moment} naar "
+        "{last_moment}. Dunne grijze lijnen zijn afzonderlijke casussen ({n_cases}), de dikke "
+        "lijn het gemiddelde met het 95%-betrouwbaarheidsinterval."
+    ),
+    "wellbeing_trajectory": (
+        "Gemiddelde welzijnsscore (1-10) met 95%-betrouwbaarheidsinterval op {n_moments} "
+        "meetmomenten: {summary}."
+    ),
+    "costs_per_scenario": (
+        "Staafdiagram van de gemiddelde kosten per casus in euro per scenario, met "
+        "95%-betrouwbaarheidsinterval: {summary}."
+    ),
+    "costs_per_payer": (
+        "Staafdiagram per betaler: links de eenmalige investering, rechts de besparing per "
+        "jaar, in euro ({payers})."
+    ),
+    "positive_health_radar": (
+        "Spinnenweb van Positieve Gezondheid: gemiddelde score (0-10) op zes dimensies "
+        "({domains}) voor {waves}."
+    ),
+    "ggd_comparison": (
+        "Puntdiagram van {n_indicators} indicatoren uit de GGD-gezondheidsmonitor in procenten, "
+        "met betrouwbaarheidsinterval, voor {areas}."
+    ),
+    "ggd_trend": (
+        "Lijndiagram van {n_indicators} indicatoren uit de GGD-gezondheidsmonitor per jaar "
+        "({years}) in procenten, voor {areas}."
+    ),
+    "visitors": (
+        "Lijndiagram van het aantal unieke bezoekers per week, van {first_week} tot en met "
+        "{last_week}."
+    ),
+    "budget": (
+        "Staafdiagram van het wijkbudget in euro per inwoner per jaar ({years}), toegekend en "
+        "besteed."
+    ),
+}
+
+CAVEATS = {
+    "suppression": (
+        "<{min_cell_size}: minder dan {min_cell_size} waarnemingen. Om te voorkomen dat "
+        "uitkomsten tot personen te herleiden zijn, tonen we die niet."
+    ),
+    "suppressed_in_chart": "Niet getoond (n <{min_cell_size}): {groups}",
+    "ggd_small_area": (
+        "De cijfers voor wijk en buurt zijn modelschattingen (kleine-gebiedsschattingen) van het "
+        "RIVM op basis van de Gezondheidsmonitor van GGD'en, CBS en RIVM. Voor kleine gebieden "
+        "zijn ze onzeker; kijk naar het betrouwbaarheidsinterval, niet alleen naar het getal."
+    ),
+    "regression_to_the_mean": (
+        "Mensen komen bij de proeftuin op een moment dat het slecht met ze gaat. Ook zonder "
+        "hulp gaat het daarna vaak iets beter, gewoon omdat een slecht moment voorbijgaat "
+        "('regressie naar het gemiddelde'). Een deel van de vooruitgang tussen voor- en "
+        "nameting kan daardoor komen, en niet door de oplossing."
+    ),
+    "no_control_group": (
+        "Er is geen controlegroep: we weten niet hoe het deze mensen zonder de proeftuin "
+        "was vergaan."
+    ),
+    "price_year": "Bedragen in euro's van {price_year} (geïndexeerd met de CPI van het CBS).",
+}
+
+SOURCES = {
+    "wellbeing": "Bron: welzijnsmetingen Proeftuin Ruwaard, bewerking onderzoekers.",
+    "costs": "Bron: kostenanalyses Proeftuin Ruwaard; prijzen uit de prijslijst van het project.",
+    "ggd": "Bron: Gezondheidsmonitor Volwassenen en Ouderen (GGD'en, CBS en RIVM), StatLine.",
+    "cbs": "Bron: CBS, Kerncijfers wijken en buurten.",
+    "key_figures": "Bron: Proeftuin Ruwaard, bewerking onderzoekers.",
+}
+
+# --- lookup ----------------------------------------------------------------------------------
+
+GROUPS: dict[str, dict[str, str]] = {
+    "moment": MOMENTS,
+    "scenario": SCENARIOS,
+    "cost_measure": COST_MEASURES,
+    "payer": PAYERS,
+    "cost_domain": COST_DOMAINS,
+    "price_source": PRICE_SOURCES,
+    "health_domain": HEALTH_DOMAINS,
+    "area_level": AREA_LEVELS,
+    "age_group": AGE_GROUPS,
+    "precondition": PRECONDITIONS,
+    "key_figure": KEY_FIGURES,
+    "profile": PROFILE,
+    "analysis": ANALYSES,
+    "analysis_unit": ANALYSIS_UNITS,
+    "word": WORDS,
+    "stat": STATISTICS,
+    "header": HEADERS,
+    "axis": AXES,
+    "flow": FLOWS,
+    "budget_measure": BUDGET_MEASURES,
+    "cost_kind": COST_KINDS,
+    "title": TITLES,
+    "alt": ALT_TEXTS,
+    "caveat": CAVEATS,
+    "source": SOURCES,
+}
+
+
+def labels_of(group: str) -> dict[str, str]:
+    """The ordered ``{value: label}`` dict of one group, e.g. ``labels_of("moment")``."""
+    try:
+        return GROUPS[group]
+    except KeyError:
+        known = ", ".join(sorted(GROUPS))
+        raise KeyError(f"Onbekende labelgroep {group!r}; bekende groepen: {known}") from None
+
+
+def label(key: str) -> str:
+    """The Dutch label of ``"group.value"``, e.g. ``label("moment.nameting")``.
+
+    Raises ``KeyError`` naming the known keys of the group when the value has no label.
+    """
+    group, sep, value = key.partition(".")
+    if not sep:
+        raise KeyError(
+            f"Labelsleutel {key!r} moet de vorm 'groep.waarde' hebben, bijv. 'moment.nameting'"
+        )
+    labels = labels_of(group)
+    try:
+        return labels[value]
+    except KeyError:
+        known = ", ".join(labels)
+        raise KeyError(
+            f"Geen label voor {value!r} in groep {group!r}; bekende waarden: {known}. "
+            "Voeg het toe in present/labels.py."
+        ) from None
+
+
+def suppressed(min_cell_size: int) -> str:
+    """What is shown instead of a count below the minimum cell size, e.g. ``"<5"``."""
+    return SUPPRESSED.format(min_cell_size=min_cell_size)

@@ -1,0 +1,165 @@
+"""Privacy gate: refuse input files that hold direct identifiers.
+
+:func:`scan_identifiers` runs on the raw text of a file (every column a string, the
+header as written) before anything is typed or analysed. It looks at column names
+and at values, vectorised with polars. Problems never echo the identifying value,
+only the column, the first line where it occurs and how many values matched.
+
+What is refused is documented in ``docs/data.md`` ("Privacy"); what passes on purpose:
+pseudonymous ids (``C0001``, ``R12``), 4-digit postcodes, ordinary dates (measurement
+dates, MDO dates), prices, quantities and percentages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import polars as pl
+
+from .errors import Problem
+
+LINE = "_line"  # same row-number column as contracts.LINE (privacy imports nothing of ours)
+
+# Column-name rules: a header is split into words (``Naam_client`` -> naam, client).
+_NAME_WORDS = {
+    "naam", "voornaam", "voornamen", "achternaam", "familienaam", "roepnaam", "meisjesnaam",
+    "tussenvoegsel", "voorletters", "name", "firstname", "lastname", "surname", "fullname",
+    "volledigenaam",
+}
+# "naam" next to one of these words names a place or thing, not a person (wijk_naam).
+_NOT_PERSON_WORDS = {
+    "wijk", "buurt", "gemeente", "regio", "gebied", "organisatie", "item", "indicator", "product",
+    "partner", "project", "domein", "post", "bestand", "school", "locatie",
+}
+_HEADER_RULES: list[tuple[str, str, set[str]]] = [
+    ("privacy_bsn", "BSN of sofinummer", {"bsn", "burgerservicenummer", "sofinummer", "sofi"}),
+    ("privacy_geboortedatum", "geboortedatum",
+     {"geboortedatum", "gebdatum", "dob", "birthdate", "geboren", "date_of_birth", "birth_date",
+      "geb_datum", "geboorte_datum"}),
+    ("privacy_email", "e-mailadres", {"email", "e_mail", "emailadres", "mail", "mailadres"}),
+    ("privacy_telefoon", "telefoonnummer",
+     {"telefoon", "telefoonnummer", "tel", "telnr", "mobiel", "mobielnummer", "gsm", "phone",
+      "telephone"}),
+    ("privacy_adres", "adres",
+     {"adres", "woonadres", "straat", "straatnaam", "huisnummer", "huisnr", "address", "street"}),
+]
+
+_EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+# Dutch phone numbers: 0 + 9 digits (not 00), +31 / 0031 + 9 digits; spaces, dashes, ().
+_PHONE_CHARS = r"^[+0-9(][0-9 ()\-]{8,17}$"
+_PHONE_DIGITS = r"^(0[1-9]\d{8}|\+31[1-9]\d{8}|0031[1-9]\d{8})$"
+# A full postcode, a space, comma or dash, and a house number ("5342 AB 12", "5342AB-12a";
+# "2016JJ00" is a StatLine period, not an address), or a house
+# number followed by a full postcode ("Kerkstraat 12, 5342 AB Oss").
+_POSTCODE_HOUSE = (
+    r"(?i)(\b[1-9]\d{3}\s?[a-z]{2}[\s,\-]+\d{1,5}[a-z]?\b)"
+    r"|([a-z]\s+\d{1,5}\s?[a-z]?\s*,?\s+[1-9]\d{3}\s?[a-z]{2}\b)"
+)
+# 9 digits, 1234.56.789 or 123 456 789; not 123.456.789 (a Dutch amount of 123 million)
+_BSN_SHAPE = r"^(\d{9}|\d{4}[ .\-]\d{2}[ .\-]\d{3}|\d{3}[ \-]\d{3}[ \-]\d{3})$"
+_DATE_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+_DATE_NL = r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$"
+BIRTH_DATE_BEFORE = date(2000, 1, 1)  # the project's own dates all lie after 2010
+
+
+def _words(header: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode().lower()
+    return [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+
+
+def _header_problem(header: str) -> tuple[str, str] | None:
+    """(rule, what) when the column name itself announces a direct identifier."""
+    words = _words(header)
+    joined = "_".join(words)
+    for rule, what, names in _HEADER_RULES:
+        if any(w in names for w in words) or joined in names:
+            return rule, what
+    if any(w in _NAME_WORDS for w in words) and not any(w in _NOT_PERSON_WORDS for w in words):
+        return "privacy_naam", "naam van een persoon"
+    return None
+
+
+def elfproef(digits: pl.Expr) -> pl.Expr:
+    """True where a 9-digit string passes the BSN elfproef (9*d1 + ... + 2*d8 - d9 ≡ 0 mod 11)."""
+    weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
+    total = pl.sum_horizontal(
+        [digits.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(weights)])
+    shaped = digits.str.contains(r"^\d{9}$")
+    return shaped & (total % 11 == 0) & (digits != "000000000")
+
+
+def _date_years(values: pl.Expr) -> pl.Expr:
+    """Year of a date-like string (ISO or Dutch day-month-year), null otherwise."""
+    iso = values.str.extract(_DATE_ISO, 1)
+    nl = values.str.extract(_DATE_NL, 3)
+    return pl.coalesce(iso, nl).cast(pl.Int64, strict=False)
+
+
+def _value_rules(col: str) -> list[tuple[str, str, pl.Expr]]:
+    """(rule, what, expression True where a value is an identifier) for one column."""
+    v = pl.col(col).str.strip_chars()
+    compact = v.str.replace_all(r"[ ()\-]", "")
+    return [
+        ("privacy_email", "e-mailadressen", v.str.contains(_EMAIL)),
+        ("privacy_telefoon", "telefoonnummers",
+         v.str.contains(_PHONE_CHARS) & compact.str.contains(_PHONE_DIGITS)),
+        # the elfproef itself runs only on values of BSN shape (see scan_identifiers)
+        ("privacy_bsn", "nummers die de BSN-elfproef doorstaan", v.str.contains(_BSN_SHAPE)),
+        ("privacy_adres", "een volledige postcode met huisnummer", v.str.contains(_POSTCODE_HOUSE)),
+    ]
+
+
+def _birth_date_problem(df: pl.DataFrame, col: str, file: str) -> Problem | None:
+    """A column of dates of which at least half lie before 2000 holds birth dates."""
+    years = df.select(_date_years(pl.col(col).str.strip_chars()).alias("y"), pl.col(LINE))
+    dated = years.filter(pl.col("y").is_not_null())
+    old = dated.filter(pl.col("y") < BIRTH_DATE_BEFORE.year)
+    if old.height == 0 or old.height * 2 < dated.height:
+        return None
+    return Problem(
+        file, "privacy_geboortedatum",
+        f"kolom bevat data die op geboortedata lijken ({old.height} van {dated.height} data "
+        f"vóór {BIRTH_DATE_BEFORE.year}); verwijder de kolom of vervang haar door leeftijd "
+        f"of geboortejaar", int(old.get_column(LINE)[0]), col)
+
+
+def scan_identifiers(df: pl.DataFrame, file: str) -> list[Problem]:
+    """Every column of a raw (all-string) frame that holds direct identifiers.
+
+    ``df`` has the file's own headers; if it carries a ``_line`` column that gives each
+    row's line number, otherwise row ``i`` is line ``i + 2`` (header = line 1).
+    At most one problem per column and rule, naming the first line and the count.
+    """
+    if LINE not in df.columns:
+        df = df.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    problems: list[Problem] = []
+    for col in df.columns:
+        if col == LINE:
+            continue
+        header = _header_problem(col)
+        if header:
+            rule, what = header
+            problems.append(Problem(
+                file, rule, f"kolomnaam wijst op een direct identificerend gegeven ({what}); "
+                "verwijder de kolom of vervang haar door een pseudoniem", None, col))
+            continue
+        if df.schema[col] != pl.String:
+            continue
+        rules = _value_rules(col)
+        hits = df.select(
+            *[expr.fill_null(False).alias(rule) for rule, _, expr in rules], pl.col(LINE), col)
+        for rule, what, _ in rules:
+            matched = hits.filter(pl.col(rule))
+            if rule == "privacy_bsn":  # the elfproef runs on the few values of BSN shape only
+                digits = pl.col(col).str.strip_chars().str.replace_all(r"[ .\-]", "")
+                matched = matched.filter(elfproef(digits))
+            if matched.height:
+                problems.append(Problem(
+                    file, rule, f"kolom bevat {what} ({matched.height} waarde(n)); verwijder of "
+                    "pseudonimiseer deze gegevens", int(matched.get_column(LINE)[0]), col))
+        birth = _birth_date_problem(df, col, file)
+        if birth:
+            problems.append(birth)
+    return problems

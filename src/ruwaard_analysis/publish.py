@@ -1,0 +1,393 @@
+"""Shape computed results into the published tables and key figures of the report.
+
+The notebooks compute (with ``stats``, ``costs``, ``positive_health``, ``neighbourhood``);
+the functions here turn those results into the tables and key figures that
+``docs/report.md`` specifies, with disclosure control applied: a group smaller than the
+minimum cell size keeps its ``n`` but loses its values (``suppressed = True``). Nothing here
+computes a statistic of its own, reads a file or draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from scipy import stats as sps
+
+from . import config
+from .disclosure import assert_key_figures_safe, assert_no_small_cells, suppress_frame
+from .disclosure import suppress_key_figure as _suppress_kf
+from .key_figures import key_figure
+from .present import labels
+
+MOMENTS = ("voormeting", "nameting", "herhaalmeting")
+SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
+
+
+@dataclass
+class Published:
+    """Tables and key figures of one notebook, safe to publish."""
+
+    min_cell_size: int
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    key_figures: dict[str, dict] = field(default_factory=dict)
+    not_about_people: set[str] = field(default_factory=set)
+
+    def table(self, name: str, frame: pl.DataFrame, *, value_cols: list[str] | None = None,
+              n_col: str = "n") -> pl.DataFrame:
+        """Add a table; rows with ``n_col`` below the minimum cell size lose ``value_cols``."""
+        if value_cols:
+            frame = suppress_frame(frame, n_col=n_col, value_cols=value_cols,
+                                   min_cell_size=self.min_cell_size)
+            assert_no_small_cells(frame, n_col=n_col, value_cols=value_cols,
+                                  min_cell_size=self.min_cell_size, name=name)
+        self.tables[name] = frame
+        return frame
+
+    def figure(self, name: str, value, *, n: int, unit: str, ci_low=None, ci_high=None,
+               about_people: bool = True) -> dict:
+        """Add a key figure labelled from ``present.labels`` (group ``key_figure``).
+
+        ``about_people=False`` marks a figure whose ``n`` counts something other than people
+        (weeks of visitor counts): the minimum cell size, a rule about people, does not apply.
+        """
+        record = key_figure(value, n=n, unit=unit, label=labels.label(f"key_figure.{name}"),
+                            ci_low=ci_low, ci_high=ci_high)
+        if about_people:
+            record = _suppress_kf(record, self.min_cell_size)
+        else:
+            self.not_about_people.add(name)
+        record.pop("display", None)
+        self.key_figures[name] = record
+        return record
+
+    def merge(self, other: Published) -> Published:
+        clash = (set(self.tables) & set(other.tables)) | (set(self.key_figures) & set(other.key_figures))
+        if clash:
+            raise ValueError(f"published twice: {sorted(clash)}")
+        self.tables.update(other.tables)
+        self.key_figures.update(other.key_figures)
+        self.not_about_people |= other.not_about_people
+        return self
+
+    def write(self, output_dir: str | Path, notebook: str) -> None:
+        """Write every table and the key figures with ``results`` (deterministic bytes)."""
+        from .results import write_key_figures, write_table
+
+        assert_key_figures_safe(
+            {k: v for k, v in self.key_figures.items() if k not in self.not_about_people},
+            self.min_cell_size)
+        for name in sorted(self.tables):
+            write_table(output_dir, name, self.tables[name])
+        write_key_figures(output_dir, notebook, self.key_figures)
+
+
+def _t_ci(mean: float, sd: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * sd / n**0.5
+    return mean - half, mean + half
+
+
+def _moment_order(frame: pl.DataFrame, column: str = "moment") -> pl.DataFrame:
+    order = {m: i for i, m in enumerate(MOMENTS)}
+    return frame.sort(pl.col(column).replace_strict(order, default=len(order)))
+
+
+# --------------------------------------------------------------------------- wellbeing
+
+
+def wellbeing(
+    *,
+    cases_handled: int,
+    cases_sampled: int,
+    moments: pl.DataFrame,
+    changes: list,
+    model=None,
+    rtm=None,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """Wellbeing results: moments table, paired effects, mixed model, regression to the mean.
+
+    ``moments``: ``stats.summary.mean_ci_by(wellbeing, by="moment", value="score")``;
+    ``changes``: ``PairedChange`` records (the first is voormeting -> nameting);
+    ``model``: ``MixedModelResult`` or None (not fitted / not reportable);
+    ``rtm``: ``RtmAdjusted`` for the first change, or None.
+    """
+    pub = Published(min_cell_size)
+    pub.figure("casussen_totaal", cases_handled, n=cases_handled, unit="count")
+    pub.figure("casussen_steekproef", cases_sampled, n=cases_sampled, unit="count")
+    pub.table(
+        "welbevinden_momenten",
+        _moment_order(moments.select("moment", "n", "mean", "ci_low", "ci_high")),
+        value_cols=["mean", "ci_low", "ci_high"],
+    )
+    if changes:
+        first = changes[0]
+        for name, mean, sd in (
+            ("welbevinden_voormeting_gemiddeld", first.mean_before, first.sd_before),
+            ("welbevinden_nameting_gemiddeld", first.mean_after, first.sd_after),
+        ):
+            low, high = _t_ci(mean, sd, first.n, first.confidence)
+            pub.figure(name, mean, n=first.n, unit="score", ci_low=low, ci_high=high)
+        pub.figure("welbevinden_verschil_gemiddeld", first.mean_diff, n=first.n, unit="points",
+                   ci_low=first.ci_low, ci_high=first.ci_high)
+        pub.figure("welbevinden_aandeel_verbeterd", first.share_improved, n=first.n, unit="share")
+        effects = pl.concat([c.to_frame() for c in changes], how="diagonal_relaxed")
+        pub.table("welbevinden_effecten", effects, value_cols=[
+            c for c in effects.columns
+            if c not in ("label_before", "label_after", "n", "n_excluded", "confidence",
+                         "wilcoxon_variant", "boot_method", "n_resamples", "seed",
+                         "higher_is_better", "min_change")
+        ])
+    repeat = moments.filter(pl.col("moment") == "herhaalmeting")
+    if repeat.height and repeat["n"].item() >= 2:
+        row = repeat.row(0, named=True)
+        pub.figure("welbevinden_herhaalmeting_gemiddeld", row["mean"], n=row["n"], unit="score",
+                   ci_low=row["ci_low"], ci_high=row["ci_high"])
+    if model is not None:
+        contrasts = model.contrasts_frame().with_columns(
+            pl.lit(model.n_cases, dtype=pl.Int64).alias("n"))
+        pub.table("welbevinden_model", contrasts,
+                  value_cols=["estimate", "se", "t", "p_value", "ci_low", "ci_high"])
+        if "herhaalmeting" in model.moments:
+            c = model.contrast("nameting", "herhaalmeting")
+            pub.figure("welbevinden_herhaal_vs_nameting", c.estimate, n=model.n_per_moment[
+                "herhaalmeting"], unit="points", ci_low=c.ci_low, ci_high=c.ci_high)
+    if rtm is not None:
+        pub.figure("welbevinden_rtm_verwacht_verschil", rtm.rtm, n=rtm.n, unit="points")
+        pub.figure("welbevinden_verschil_boven_rtm", rtm.beyond, n=rtm.n, unit="points",
+                   ci_low=rtm.beyond_ci_low, ci_high=rtm.beyond_ci_high)
+        pub.table("welbevinden_rtm", rtm.to_frame(),
+                  value_cols=["observed", "rtm", "beyond", "beyond_ci_low", "beyond_ci_high",
+                              "beyond_boot_ci_low", "beyond_boot_ci_high", "share_explained"])
+        pub.table("welbevinden_rtm_gevoeligheid",
+                  rtm.sensitivity.with_columns(pl.lit(rtm.n, dtype=pl.Int64).alias("n")))
+    return pub
+
+
+# --------------------------------------------------------------------------- costs
+
+
+def costs(
+    *,
+    n_cost_analyses: int,
+    per_scenario: pl.DataFrame,
+    per_payer: pl.DataFrame,
+    saving=None,
+    population=None,
+    projection=None,
+    sensitivity: pl.DataFrame | None = None,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """Cost results: per scenario, per payer, mean saving, extrapolation, projection.
+
+    ``per_scenario``: ``costs.costs_per_scenario``; ``per_payer``: ``costs.costs_per_payer``;
+    ``saving``: ``SavingEstimate``; ``population``: ``PopulationEstimate``;
+    ``projection``: ``MultiYearProjection``; ``sensitivity``: ``costs.sensitivity``.
+    """
+    pub = Published(min_cell_size)
+    pub.figure("kostenanalyses_aantal", n_cost_analyses, n=n_cost_analyses, unit="count")
+    scen = per_scenario.filter(pl.col("measure").is_in(SCENARIOS)).select(
+        pl.col("measure").alias("scenario"), "n", pl.col("mean").alias("mean_eur"),
+        pl.col("median").alias("median_eur"), pl.col("total").alias("total_eur"))
+    pub.table("kosten_scenario", scen, value_cols=["mean_eur", "median_eur", "total_eur"])
+    savings = per_scenario.filter(~pl.col("measure").is_in(SCENARIOS))
+    pub.table("kosten_besparing", savings,
+              value_cols=["mean", "sd", "median", "min", "max", "total"])
+    payer = per_payer.unpivot(index=["payer", "n_cases"], on=list(SCENARIOS),
+                              variable_name="scenario", value_name="total_eur").select(
+        "payer", "scenario", pl.col("n_cases").alias("n"), "total_eur")
+    # per-payer totals are sums over the cases of the sample: their n is the sample's
+    payer = payer.with_columns(pl.lit(n_cost_analyses, dtype=pl.Int64).alias("n_sample"))
+    pub.table("kosten_betaler", payer, value_cols=["total_eur"], n_col="n_sample")
+    pub.tables["kosten_betaler"] = pub.tables["kosten_betaler"].drop("n_sample")
+    if saving is not None:
+        pub.figure("kosten_besparing_per_jaar_gemiddeld", saving.mean, n=saving.n,
+                   unit="eur_per_year", ci_low=saving.ci_low, ci_high=saving.ci_high)
+    if population is not None:
+        pub.figure("kosten_extrapolatie_besparing_totaal", population.total, n=population.n,
+                   unit="eur_per_year", ci_low=population.ci_low, ci_high=population.ci_high)
+        pub.figure("kosten_extrapolatie_casussen", population.population_size,
+                   n=population.population_size, unit="count")
+        pub.table("kosten_extrapolatie", pl.DataFrame([{
+            k: getattr(population, k) for k in (
+                "n", "population_size", "mean", "mean_ci_low", "mean_ci_high", "total",
+                "ci_low", "ci_high", "fpc", "confidence")}]),
+            value_cols=["mean", "mean_ci_low", "mean_ci_high", "total", "ci_low", "ci_high"])
+    if projection is not None:
+        pub.figure("kosten_netto_contante_waarde", projection.npv, n=n_cost_analyses,
+                   unit="eur")
+        pub.table("kosten_meerjarig", projection.table.with_columns(
+            pl.lit(n_cost_analyses, dtype=pl.Int64).alias("n")))
+    if sensitivity is not None:
+        pub.table("kosten_gevoeligheid", sensitivity.with_columns(
+            pl.lit(n_cost_analyses, dtype=pl.Int64).alias("n")))
+    return pub
+
+
+# --------------------------------------------------------------------------- positive health
+
+
+def positive_health(
+    *,
+    profile: pl.DataFrame,
+    n_respondents: int,
+    changes: pl.DataFrame | None = None,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """Positive Health: the six-domain profile per wave and the change per domain.
+
+    ``profile``: ``positive_health.profile_per_wave``; ``changes``: ``change_per_domain``.
+    Waves are numbered 1, 2, ... in date order.
+    """
+    pub = Published(min_cell_size)
+    pub.figure("positieve_gezondheid_respondenten", n_respondents, n=n_respondents, unit="count")
+    dates = sorted(profile["wave_date"].unique().to_list())
+    numbered = profile.with_columns(
+        pl.col("wave_date").replace_strict({d: i + 1 for i, d in enumerate(dates)},
+                                           return_dtype=pl.Int64).alias("wave"))
+    pub.table("positieve_gezondheid_domeinen",
+              numbered.select("wave", "wave_date", "domain", "n", "mean", "ci_low", "ci_high"),
+              value_cols=["mean", "ci_low", "ci_high"])
+    pub.figure("positieve_gezondheid_metingen", len(dates), n=n_respondents, unit="count")
+    if changes is not None and changes.height:
+        keep = [c for c in changes.columns if c not in ("domain_order",)]
+        pub.table("positieve_gezondheid_verandering", changes.select(keep), value_cols=[
+            c for c in ("mean_before", "mean_after", "mean_diff", "ci_low", "ci_high", "p_t",
+                        "wilcoxon_p", "d_z", "g_av", "boot_ci_low", "boot_ci_high",
+                        "sd_before", "sd_after", "sd_diff", "t", "wilcoxon_v",
+                        "d_z_ci_low", "d_z_ci_high", "g_av_ci_low", "g_av_ci_high",
+                        "share_improved", "share_unchanged", "share_worse",
+                        "n_improved", "n_unchanged", "n_worse", "correlation")
+            if c in changes.columns])
+    return pub
+
+
+# --------------------------------------------------------------------------- neighbourhood
+
+PROFILE_INDICATORS = {  # reference column -> unit
+    "inhabitants": "count",
+    "dwellings": "count",
+    "population_density_km2": "count",
+    "area_total_ha": "count",
+    "men": "count",
+    "women": "count",
+}
+
+
+def wijkprofiel(areas: pl.DataFrame, *, wijk: str, gemeente: str, nederland: str) -> pl.DataFrame:
+    """The wijk's key CBS figures beside the gemeente and Nederland, one row per indicator."""
+    def values(code: str) -> dict:
+        rows = areas.filter(pl.col("area_code") == code)
+        return rows.row(0, named=True) if rows.height else {}
+
+    w, g, nl = values(wijk), values(gemeente), values(nederland)
+    rows = [
+        {"indicator": key, "label": labels.label(f"profile.{key}"), "unit": unit,
+         "wijk": w.get(key), "gemeente": g.get(key), "nederland": nl.get(key)}
+        for key, unit in PROFILE_INDICATORS.items() if key in areas.columns
+    ]
+    return pl.DataFrame(rows, schema={
+        "indicator": pl.String, "label": pl.String, "unit": pl.String,
+        "wijk": pl.Float64, "gemeente": pl.Float64, "nederland": pl.Float64})
+
+
+def neighbourhood(
+    *,
+    year: int,
+    areas: pl.DataFrame,
+    inhabitants_wijk: int | None,
+    ggd: pl.DataFrame | None = None,
+    comparison: pl.DataFrame | None = None,
+    did: pl.DataFrame | None = None,
+    budget: pl.DataFrame | None = None,
+    visitors: pl.DataFrame | None = None,
+    wijk: str = config.WIJK_CODE,
+    gemeente: str = config.GEMEENTE_CODE,
+    nederland: str = config.NEDERLAND_CODE,
+    age_group: str = "18+",
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """Wijkprofiel, GGD indicators (wijk, gemeente, Nederland), wijkbudget, visitors.
+
+    ``ggd``: canonical GGD rows up to ``year``; ``comparison``: ``neighbourhood.compare_areas``;
+    ``did``: one row per indicator of difference-in-differences results; ``budget``:
+    ``neighbourhood.budget_per_inhabitant``; ``visitors``: canonical visitor rows up to ``year``.
+    GGD figures are model-based area estimates, not counts of people: no cell suppression.
+    """
+    pub = Published(min_cell_size)
+    pub.table("wijkprofiel", wijkprofiel(areas, wijk=wijk, gemeente=gemeente, nederland=nederland))
+    if inhabitants_wijk is not None:
+        pub.figure("inwoners_wijk", inhabitants_wijk, n=inhabitants_wijk, unit="count")
+    if ggd is not None and ggd.height:
+        levels = {wijk: "wijk", gemeente: "gemeente", nederland: "nederland"}
+        rows = ggd.filter(pl.col("area_code").is_in(list(levels)) & (pl.col("age_group") == age_group))
+        pub.table("ggd_indicatoren", rows.select(
+            "indicator_code", "indicator_label", "year",
+            pl.col("area_code").replace_strict(levels).alias("area_level"),
+            "estimate_pct", "ci_lower", "ci_upper",
+        ).sort("indicator_code", "year", "area_level"))
+    if comparison is not None and comparison.height:
+        pub.table("ggd_vergelijking", comparison)
+    if did is not None and did.height:
+        pub.table("ggd_verschil_in_verschil", did)
+    if budget is not None and budget.height:
+        table = budget.select(
+            "year", "allocated_eur", "spent_eur", "inhabitants",
+            pl.col("allocated_per_inhabitant").alias("allocated_per_inhabitant_eur"),
+            pl.col("spent_per_inhabitant").alias("spent_per_inhabitant_eur"),
+        ).sort("year")
+        pub.table("wijkbudget", table)
+        this_year = table.filter(pl.col("year") == year)
+        if this_year.height:
+            row = this_year.row(0, named=True)
+            per = row["spent_per_inhabitant_eur"]
+            per = row["allocated_per_inhabitant_eur"] if per is None else per
+            if per is not None:
+                pub.figure("wijkbudget_per_inwoner", per, n=row["inhabitants"], unit="eur")
+    if visitors is not None and visitors.height:
+        monthly = (
+            visitors.with_columns(pl.col("week_start").dt.truncate("1mo").alias("month"))
+            .group_by("month")
+            .agg(pl.len().cast(pl.Int64).alias("weeks"),
+                 pl.col("unique_visitors").cast(pl.Float64).mean().alias("mean_weekly_visitors"))
+            .sort("month")
+        )
+        pub.table("bezoekers", monthly)
+        this_year = visitors.filter(pl.col("week_start").dt.year() == year)
+        if this_year.height:
+            pub.figure("bezoekers_per_week_gemiddeld",
+                       float(this_year["unique_visitors"].mean()), n=this_year.height,
+                       unit="count", about_people=False)
+    return pub
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def data_quality(
+    *,
+    sources: pl.DataFrame,
+    completeness: pl.DataFrame,
+    n_per_analysis: Mapping[str, int],
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """What was loaded, what is missing, and the n of every analysis (for the Verantwoording).
+
+    ``n_per_analysis`` maps an analysis key (group ``analysis`` of ``present.labels``) to its n.
+    """
+    pub = Published(min_cell_size)
+    pub.table("invoer_bronnen", sources)
+    pub.table("invoer_volledigheid", completeness)
+    pub.table("n_per_analyse", pl.DataFrame(
+        [{"analysis": k, "label": labels.label(f"analysis.{k}"), "n": int(v),
+          "unit": labels.label(f"analysis_unit.{k}")} for k, v in n_per_analysis.items()],
+        schema={"analysis": pl.String, "label": pl.String, "n": pl.Int64, "unit": pl.String}))
+    return pub
+
+
+def wave_dates(frame: pl.DataFrame, column: str = "wave_date") -> list[date]:
+    """The distinct wave dates of a Positive Health frame, in order."""
+    return sorted(frame[column].unique().to_list())

@@ -1,0 +1,749 @@
+"""What the leergeschiedenis (``reports/leergeschiedenis.qmd``) shows, as small testable functions.
+
+The report's Python cells are one-liners on a :class:`Report`: it reads the results that
+``ruwaard run`` wrote to ``data/processed/YEAR/`` (key figures, tables, figures, manifest)
+and returns Dutch Markdown, great-tables tables or Markdown image references. No number
+is typed by hand and no narrative lives here: the researchers write the narrative in
+``reports/YEAR/tekst/*.md``; numbers enter that prose through ``{kerncijfer}`` placeholders.
+
+The contract of the results (names, columns, required or optional) is the set of constants
+below and ``docs/report.md``. A missing *required* result raises :class:`ReportContentError`
+naming every missing one; a missing *optional* result shows a visible Dutch note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import config, results
+from .errors import RuwaardError
+from .present import fmt, labels
+
+# --------------------------------------------------------------------------------------------
+# The contract: what the report reads from data/processed/YEAR/
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One result table ``tables/NAME.parquet``: its columns (name -> polars type class)."""
+
+    columns: dict[str, Any]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class KeyFigureSpec:
+    """One key figure in ``key_figures.json``; ``unit`` picks the Dutch number format."""
+
+    unit: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One chart ``figures/NAME.png`` (and ``.svg``, ``.vl.json``)."""
+
+    required: bool = True
+
+
+REQUIRED_TABLES: dict[str, TableSpec] = {
+    # Wijkprofiel: one row per indicator, the wijk beside Oss and Nederland (CBS).
+    "wijkprofiel": TableSpec(
+        {"indicator": pl.String, "label": pl.String, "unit": pl.String,
+         "wijk": pl.Float64, "gemeente": pl.Float64, "nederland": pl.Float64}
+    ),
+    # Meting maatschappelijk rendement: wellbeing on three moments.
+    "welbevinden_momenten": TableSpec(
+        {"moment": pl.String, "n": pl.Int64, "mean": pl.Float64,
+         "ci_low": pl.Float64, "ci_high": pl.Float64, "suppressed": pl.Boolean}
+    ),
+    # Societal costs per scenario (EUR per year; oplossing_eenmalig once), per case.
+    "kosten_scenario": TableSpec(
+        {"scenario": pl.String, "n": pl.Int64, "mean_eur": pl.Float64,
+         "total_eur": pl.Float64, "suppressed": pl.Boolean}
+    ),
+    # Societal costs per payer and scenario (long format; the report pivots).
+    "kosten_betaler": TableSpec(
+        {"payer": pl.String, "scenario": pl.String, "n": pl.Int64,
+         "total_eur": pl.Float64, "suppressed": pl.Boolean}
+    ),
+    # n per analysis, for the Verantwoording.
+    "n_per_analyse": TableSpec(
+        {"analysis": pl.String, "label": pl.String, "n": pl.Int64, "unit": pl.String}
+    ),
+    # Optional: not every instrument has data every year.
+    "positieve_gezondheid_domeinen": TableSpec(
+        {"wave": pl.Int64, "wave_date": pl.Date, "domain": pl.String, "n": pl.Int64,
+         "mean": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
+         "suppressed": pl.Boolean},
+        required=False,
+    ),
+    "ggd_indicatoren": TableSpec(
+        {"indicator_code": pl.String, "indicator_label": pl.String, "year": pl.Int64,
+         "area_level": pl.String, "estimate_pct": pl.Float64, "ci_lower": pl.Float64,
+         "ci_upper": pl.Float64},
+        required=False,
+    ),
+    "wijkbudget": TableSpec(
+        {"year": pl.Int64, "allocated_eur": pl.Float64, "spent_eur": pl.Float64,
+         "inhabitants": pl.Int64, "allocated_per_inhabitant_eur": pl.Float64,
+         "spent_per_inhabitant_eur": pl.Float64},
+        required=False,
+    ),
+    "bezoekers": TableSpec(
+        {"month": pl.Date, "weeks": pl.Int64, "mean_weekly_visitors": pl.Float64},
+        required=False,
+    ),
+}
+
+REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
+    # units are those of ruwaard_analysis.key_figures.UNITS
+    "inwoners_wijk": KeyFigureSpec("count"),
+    "casussen_totaal": KeyFigureSpec("count"),
+    "casussen_steekproef": KeyFigureSpec("count"),
+    "welbevinden_voormeting_gemiddeld": KeyFigureSpec("score"),
+    "welbevinden_nameting_gemiddeld": KeyFigureSpec("score"),
+    "welbevinden_verschil_gemiddeld": KeyFigureSpec("points"),
+    "kostenanalyses_aantal": KeyFigureSpec("count"),
+    "kosten_besparing_per_jaar_gemiddeld": KeyFigureSpec("eur_per_year"),
+    "kosten_extrapolatie_besparing_totaal": KeyFigureSpec("eur_per_year"),
+    # optional
+    "welbevinden_herhaalmeting_gemiddeld": KeyFigureSpec("score", required=False),
+    "welbevinden_rtm_verwacht_verschil": KeyFigureSpec("points", required=False),
+    "positieve_gezondheid_respondenten": KeyFigureSpec("count", required=False),
+    "wijkbudget_per_inwoner": KeyFigureSpec("eur", required=False),
+    "bezoekers_per_week_gemiddeld": KeyFigureSpec("count", required=False),
+}
+
+REQUIRED_FIGURES: dict[str, FigureSpec] = {
+    "welbevinden_momenten": FigureSpec(),
+    "kosten_scenario": FigureSpec(),
+    "kosten_betaler": FigureSpec(),
+    "positieve_gezondheid_domeinen": FigureSpec(required=False),
+    "ggd_trend": FigureSpec(required=False),
+    "wijkbudget_per_inwoner": FigureSpec(required=False),
+    "bezoekers_per_week": FigureSpec(required=False),
+}
+
+# Key figures in the summary table, in this order (those present for the year).
+SUMMARY_KEY_FIGURES: tuple[str, ...] = (
+    "casussen_totaal",
+    "casussen_steekproef",
+    "welbevinden_voormeting_gemiddeld",
+    "welbevinden_nameting_gemiddeld",
+    "welbevinden_herhaalmeting_gemiddeld",
+    "welbevinden_verschil_gemiddeld",
+    "kostenanalyses_aantal",
+    "kosten_besparing_per_jaar_gemiddeld",
+    "kosten_extrapolatie_besparing_totaal",
+    "positieve_gezondheid_respondenten",
+    "wijkbudget_per_inwoner",
+    "bezoekers_per_week_gemiddeld",
+)
+
+# The researchers' narrative: reports/YEAR/tekst/NAME.md, in the order of the report.
+NARRATIVE_PARTS: tuple[str, ...] = (
+    "samenvatting",
+    "inleiding",
+    "wijkprofiel",
+    "maatschappelijk_rendement",
+    "positieve_gezondheid",
+    "wijkvitaliteit",
+    "huis_van_de_wijk",
+    "lessen",
+    "verantwoording",
+)
+
+MANIFEST_FILE = results.MANIFEST_FILE
+KEY_FIGURES_FILE = results.KEY_FIGURES_FILE
+
+# Category orders (Dutch domain terms, see docs/architecture.md).
+MOMENTS = ("voormeting", "nameting", "herhaalmeting")
+SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
+AREA_LEVELS = ("wijk", "gemeente", "nederland")
+
+# Interface words the report needs that present/labels.py does not (yet) hold. Keys with a
+# dot ("header.value") are looked up in present.labels first; these are the fallbacks.
+_WORDS: dict[str, str] = {
+    "niet_beschikbaar": "Niet beschikbaar voor dit jaar",
+    "tekst_ontbreekt": "Tekst ontbreekt",
+    "kerncijfer_ontbreekt": "kerncijfer ontbreekt",
+    "onderdrukt_tekst": "niet gepubliceerd (minder dan {min_cell_size} waarnemingen)",
+    "meetresultaten_over": "Meetresultaten over",
+    "metingen_tot": "metingen tot en met",
+    "gemiddeld_per_casus": "Gemiddeld per casus",
+    "budget": "Budget",
+    "besteed": "Besteed",
+    "inwoners": "Inwoners",
+    "budget_per_inwoner": "Budget per inwoner",
+    "besteed_per_inwoner": "Besteed per inwoner",
+    "maand": "Maand",
+    "weken": "Weken",
+    "analyse": "Analyse",
+    "eenheid": "Eenheid",
+    "bestand": "Invoerbestand",
+    "controlegetal": "Controlegetal (sha256)",
+    "parameters": "Parameters",
+    "versies": "Versies van de gebruikte software",
+    "commit": "Versie van de code (git-commit)",
+    "notebooks": "Uitgevoerde notebooks",
+    "onbekend": "onbekend",
+    "bron_cbs": "Bron: CBS, Kerncijfers wijken en buurten.",
+    "header.key_figure": "Kerncijfer",
+    "header.value": "Waarde",
+    "header.n": "n",
+    "header.ci": "95%-BI",
+    "header.scenario": "Scenario",
+    "header.total_eur": "Totaal",
+    "axis.moment": "Meetmoment",
+    "axis.payer": "Betaler",
+    "axis.indicator": "Indicator",
+    "axis.wave": "Meting",
+    "axis.year": "Jaar",
+    "stat.mean": "Gemiddelde",
+    "stat.ci_short": "95%-BI",
+    "axis.visitors": "Unieke bezoekers per week",
+    "health_domain.domein": "Domein",
+    "source.ggd": "Bron: Gezondheidsmonitor (GGD'en, CBS en RIVM).",
+}
+
+# Units of ruwaard_analysis.key_figures.UNITS, plus the aliases present.fmt.fmt_value knows.
+UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "share", "pct", "p",
+         "aantal", "EUR", "%", "fractie")
+_COUNT_UNITS = {"count", "aantal"}
+_EUR_UNITS = {"eur", "eur_per_year", "EUR"}
+_PCT_UNITS = {"pct", "%"}
+_SHARE_UNITS = {"share", "fractie"}
+
+
+class ReportContentError(RuwaardError):
+    """Results the report needs are missing or malformed; the message names each one."""
+
+
+# --------------------------------------------------------------------------------------------
+# Dutch words and number formats (ruwaard_analysis.present)
+# --------------------------------------------------------------------------------------------
+
+
+def word(key: str) -> str:
+    """A Dutch word: ``present.labels.label(key)`` for ``group.value`` keys, else ours.
+
+    An unknown category value is shown readable (``zonder_oplossing`` -> ``Zonder
+    oplossing``) rather than failing the whole report.
+    """
+    if "." in key:
+        try:
+            return labels.label(key)
+        except KeyError:
+            pass
+    if key in _WORDS:
+        return _WORDS[key]
+    return key.rpartition(".")[2].replace("_", " ").capitalize()
+
+
+def text_or_label(text: Any) -> str:
+    """Dutch text as written, or the label of a ``group.value`` key of present.labels.
+
+    Results may carry either (``key_figures.key_figure`` stores a label key).
+    """
+    text = "" if text is None else str(text)
+    if re.fullmatch(r"[a-z_]+\.[A-Za-z0-9_+\-]+", text):
+        return word(text)
+    return text
+
+
+def fmt_value(value: float | None, unit: str | None, decimals: int | None = None) -> str:
+    """A value in the Dutch format its unit asks for (units of ``key_figures.UNITS``)."""
+    if fmt.is_missing(value):
+        return labels.MISSING
+    if unit in _COUNT_UNITS:
+        return fmt.fmt_int(value)
+    if unit in _EUR_UNITS:
+        return fmt.fmt_eur(value, 0 if decimals is None else decimals)
+    if unit in _PCT_UNITS:
+        return fmt.fmt_pct_points(value, 1 if decimals is None else decimals)
+    if unit in _SHARE_UNITS:
+        return fmt.fmt_pct(value, 1 if decimals is None else decimals)
+    if unit == "p":
+        return fmt.fmt_p(value)
+    text = fmt.fmt_number(value, 1 if decimals is None else decimals)
+    if unit in ("points", "punten") and float(value) > 0 and text.strip("0,") != "":
+        return f"+{text}"
+    return text
+
+
+def fmt_ci(low: float | None, high: float | None, unit: str | None = None,
+           decimals: int | None = None) -> str:
+    """'95%-BI 4,1 tot 5,8'; with a unit its format: '95%-BI EUR 1.200 tot EUR 7.400'."""
+    if fmt.is_missing(low) or fmt.is_missing(high):
+        return labels.MISSING
+    if unit in (None, "score", "months"):
+        return fmt.fmt_ci(low, high, 1 if decimals is None else decimals)
+    return (f"{word('stat.ci_short')} {fmt_value(low, unit, decimals)} tot "
+            f"{fmt_value(high, unit, decimals)}")
+
+
+def target_format() -> str | None:
+    """The format Quarto renders to ('html', 'typst', ...), or None outside a render.
+
+    Read from the JSON file named by ``QUARTO_EXECUTE_INFO`` (Quarto >= 1.8; see
+    https://quarto.org/docs/advanced/quarto-execute-info.html).
+    """
+    path = os.environ.get("QUARTO_EXECUTE_INFO")
+    if not path:
+        return None
+    try:
+        identifier = json.loads(Path(path).read_text(encoding="utf-8"))["format"]["identifier"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    found = identifier.get("base-format") or identifier.get("target-format")
+    return str(found) if found else None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the results
+# --------------------------------------------------------------------------------------------
+
+
+def _relative_to_reports(path: Path) -> str:
+    """Image path as Quarto resolves it: relative to the .qmd in reports/, forward slashes.
+
+    (An absolute path starting with '/' would be read by Quarto as project-relative.)
+    """
+    return Path(os.path.relpath(path.resolve(), config.REPORTS_DIR.resolve())).as_posix()
+
+
+def _markdown(text: str):
+    """An IPython Markdown object (rendered as Markdown by Quarto's Jupyter engine)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def _note(text: str) -> str:
+    return f"*{text}.*"
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(frame: pl.DataFrame, notes: list[str] | None = None) -> str:
+    """A pipe table of already formatted strings (for Typst: a native table, numbers kept)."""
+    head = "| " + " | ".join(_md_cell(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in frame.rows()]
+    text = "\n".join([head, rule, *body])
+    for note in notes or []:
+        text += f"\n\n{note}"
+    return text
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.(waarde|n|bi|ci_low|ci_high|label))?\}")
+
+
+class Report:
+    """The results of one report year, read once, shown in Dutch.
+
+    ``results_dir`` defaults to ``config.results_dir(year)``; ``tekst_dir`` to
+    ``reports/YEAR/tekst``; ``target`` (``html``/``typst``) to what Quarto renders to.
+    Construction checks every required result and raises :class:`ReportContentError`
+    naming all that are missing.
+    """
+
+    def __init__(self, year: int, results_dir: str | Path | None = None,
+                 tekst_dir: str | Path | None = None, target: str | None = None):
+        self.year = int(year)
+        self.results_dir = Path(results_dir) if results_dir else config.results_dir(self.year)
+        self.tekst_dir = (Path(tekst_dir) if tekst_dir
+                          else config.REPORTS_DIR / str(self.year) / "tekst")
+        self.target = target if target is not None else target_format()
+        if not self.results_dir.is_dir():
+            raise ReportContentError(
+                f"geen resultaten voor {self.year}: map {self.results_dir} bestaat niet "
+                f"(draai eerst `ruwaard run --year {self.year}`)"
+            )
+        try:
+            self.key_figures = results.read_key_figures(self.results_dir)
+            self.manifest = results.read_manifest(self.results_dir)
+        except RuwaardError as exc:
+            raise ReportContentError(f"resultaten van {self.year} onvolledig: {exc}") from exc
+        bad = [k for k, v in self.key_figures.items()
+               if not isinstance(v, dict) or "value" not in v]
+        if bad:
+            raise ReportContentError(f"kerncijfers zonder 'value': {', '.join(sorted(bad))}")
+        params = self.manifest.get("parameters") or {}
+        self.min_cell_size = int(params.get("min_cell_size") or config.MIN_CELL_SIZE)
+        self._tables: dict[str, pl.DataFrame | None] = {}
+        self._check_required()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _check_required(self) -> None:
+        problems: list[str] = []
+        for name, spec in REQUIRED_KEY_FIGURES.items():
+            if spec.required and name not in self.key_figures:
+                problems.append(f"kerncijfer '{name}' ({KEY_FIGURES_FILE})")
+        for name, spec in REQUIRED_TABLES.items():
+            path = self._table_path(name)
+            if spec.required and not path.is_file():
+                problems.append(f"tabel '{name}' ({path})")
+            elif path.is_file():
+                problems.extend(self._check_columns(name))
+        for name, spec in REQUIRED_FIGURES.items():
+            if spec.required and not self._figure_path(name).is_file():
+                problems.append(f"figuur '{name}' ({self._figure_path(name)})")
+        if problems:
+            raise ReportContentError(
+                f"resultaten van {self.year} in {self.results_dir} onvolledig voor het rapport:\n  "
+                + "\n  ".join(problems)
+            )
+
+    def _check_columns(self, name: str) -> list[str]:
+        frame = self.table(name)
+        if frame is None:
+            return []
+        missing = [c for c in REQUIRED_TABLES[name].columns if c not in frame.columns]
+        return [f"tabel '{name}' mist kolom(men): {', '.join(missing)}"] if missing else []
+
+    def _table_path(self, name: str) -> Path:
+        return self.results_dir / results.TABLES / f"{name}.parquet"
+
+    def _figure_path(self, name: str, ext: str = "png") -> Path:
+        return self.results_dir / results.FIGURES / f"{name}.{ext}"
+
+    def table(self, name: str) -> pl.DataFrame | None:
+        """A result table, or None when an optional table is absent (or empty) this year."""
+        if name not in self._tables:
+            frame = (results.read_table(self.results_dir, name)
+                     if self._table_path(name).is_file() else None)
+            self._tables[name] = frame if frame is not None and frame.height > 0 else None
+        return self._tables[name]
+
+    def has(self, name: str) -> bool:
+        """True when table, key figure or figure ``name`` is there for this year."""
+        if name in REQUIRED_TABLES:
+            return self.table(name) is not None
+        if name in REQUIRED_KEY_FIGURES:
+            return name in self.key_figures
+        return self._figure_path(name).is_file()
+
+    # -- key figures and narrative -------------------------------------------------------------
+
+    def suppressed_cell(self) -> str:
+        """What a table shows for a suppressed cell, e.g. '<5' (explained in a note)."""
+        return labels.suppressed(self.min_cell_size)
+
+    def suppression_note(self) -> str:
+        return labels.CAVEATS["suppression"].format(min_cell_size=self.min_cell_size)
+
+    def kerncijfer(self, name: str, part: str = "waarde") -> str:
+        """A key figure as Dutch text. ``part``: waarde, n, bi, ci_low, ci_high, label.
+
+        A suppressed key figure never shows its value or interval; a missing one shows a
+        visible marker ``[kerncijfer ontbreekt: NAME]`` (the narrative must always render).
+        """
+        kf = self.key_figures.get(name)
+        if kf is None:
+            return f"[{word('kerncijfer_ontbreekt')}: {name}]"
+        unit = kf.get("unit") or (REQUIRED_KEY_FIGURES[name].unit
+                                  if name in REQUIRED_KEY_FIGURES else None)
+        decimals = kf.get("decimals")
+        if part == "label":
+            return text_or_label(kf.get("label") or name)
+        if part == "n":
+            return fmt.fmt_int(kf.get("n"))
+        if kf.get("suppressed"):
+            return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
+        if part == "bi":
+            return fmt_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals)
+        if part in ("ci_low", "ci_high"):
+            return fmt_value(kf.get(part), unit, decimals)
+        return fmt_value(kf.get("value"), unit, decimals)
+
+    def fill(self, text: str) -> str:
+        """Replace ``{name}``, ``{name.n}``, ``{name.bi}`` ... in researcher prose."""
+        return _PLACEHOLDER.sub(lambda m: self.kerncijfer(m.group(1), m.group(2) or "waarde"),
+                                text)
+
+    def narrative(self, part: str) -> str:
+        """The researchers' text ``reports/YEAR/tekst/PART.md`` with its key figures filled in.
+
+        A missing file gives a visible Dutch placeholder, never an error.
+        """
+        path = self.tekst_dir / f"{part}.md"
+        if not path.is_file():
+            try:
+                shown = path.resolve().relative_to(config.PROJ_ROOT).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            return f"\n**[{word('tekst_ontbreekt')}: {shown}]**\n"
+        return "\n" + self.fill(path.read_text(encoding="utf-8")).strip() + "\n"
+
+    def ondertitel(self) -> str:
+        """'Meetresultaten over 2017 (metingen tot en met 28 februari 2018)', in bold."""
+        cutoff = fmt.fmt_date(config.measurement_cutoff(self.year))
+        return (f"\n**{word('meetresultaten_over')} {self.year} "
+                f"({word('metingen_tot')} {cutoff})**\n")
+
+    # -- figures -----------------------------------------------------------------------------
+
+    def figuur(self, name: str, caption: str) -> str:
+        """Markdown for one static chart with alt text: SVG in HTML, PNG in Typst/elsewhere.
+
+        The caption is the report's own words (the .qmd); the alt text is the chart's
+        Vega-Lite ``description`` (``present.labels.ALT_TEXTS``), else the caption.
+        """
+        path = self._figure_path(name, "png")
+        svg = self._figure_path(name, "svg")
+        if (self.target or "").startswith("html") and svg.is_file():
+            path = svg
+        if not path.is_file():
+            return "\n" + _note(f"{word('niet_beschikbaar')}: {caption}") + "\n"
+        alt = caption
+        spec_path = self._figure_path(name, "vl.json")
+        if spec_path.is_file():
+            try:
+                alt = json.loads(spec_path.read_text(encoding="utf-8")).get("description") or alt
+            except (json.JSONDecodeError, AttributeError):
+                pass
+        alt = " ".join(str(alt).split()).replace('"', "'")
+        label = "fig-" + name.replace("_", "-")
+        width = ' width="100%"' if (self.target or "").startswith("typst") else ""
+        return (f"\n![{caption}]({_relative_to_reports(path)})"
+                f'{{#{label} fig-alt="{alt}"{width}}}\n')
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _show(self, rows: list[dict], notes: list[str] | None = None):
+        """Formatted rows as a great-tables table (HTML) or a pipe table (Typst)."""
+        frame = pl.DataFrame(rows)
+        notes = [n for n in (notes or []) if n]
+        if (self.target or "").startswith("typst"):
+            return _markdown(markdown_table(frame, notes))
+        from great_tables import GT
+
+        table = GT(frame)
+        for note in notes:
+            table = table.tab_source_note(note)
+        return table
+
+    def _absent(self, what: str):
+        return _markdown(_note(f"{word('niet_beschikbaar')}: {what}"))
+
+    def _cell(self, value: Any, unit: str | None, suppressed: bool) -> str:
+        return self.suppressed_cell() if suppressed else fmt_value(value, unit)
+
+    def kerncijfers_tabel(self, names: list[str] | tuple[str, ...] = SUMMARY_KEY_FIGURES):
+        """A table of key figures (those of ``names`` present this year), values in Dutch.
+
+        Without ``names``: the summary's key figures. With none of them present: a note.
+        """
+        unknown = [n for n in names if n not in REQUIRED_KEY_FIGURES]
+        if unknown:
+            raise ReportContentError(f"kerncijfers buiten het contract: {', '.join(unknown)}")
+        if not any(name in self.key_figures for name in names):
+            return self._absent(word("title.key_figures"))
+        rows = [{
+            word("header.key_figure"): self.kerncijfer(name, "label"),
+            word("header.value"): self.kerncijfer(name),
+            word("header.n"): self.kerncijfer(name, "n"),
+            word("header.ci"): self.kerncijfer(name, "bi"),
+        } for name in names if name in self.key_figures]
+        return self._show(rows)
+
+    def tabel_wijkprofiel(self):
+        frame = self.table("wijkprofiel")
+        rows = [{
+            word("axis.indicator"): text_or_label(row["label"]),
+            **{word(f"area_level.{level}"): fmt_value(row[level], row["unit"])
+               for level in AREA_LEVELS},
+        } for row in frame.iter_rows(named=True)]
+        return self._show(rows, [word("bron_cbs")])
+
+    def tabel_welbevinden(self):
+        frame = self.table("welbevinden_momenten")
+        rows, hidden_any = [], False
+        for moment in MOMENTS:
+            sub = frame.filter(pl.col("moment") == moment)
+            if sub.height == 0:
+                continue
+            row = sub.row(0, named=True)
+            hidden = bool(row["suppressed"])
+            hidden_any |= hidden
+            rows.append({
+                word("axis.moment"): word(f"moment.{moment}"),
+                word("header.n"): fmt.fmt_int(row["n"]),
+                word("stat.mean"): self._cell(row["mean"], "score", hidden),
+                word("header.ci"): labels.MISSING if hidden
+                else fmt_ci(row["ci_low"], row["ci_high"]),
+            })
+        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+
+    def tabel_kosten_scenario(self):
+        frame = self.table("kosten_scenario")
+        rows, hidden_any = [], False
+        for scenario in SCENARIOS:
+            sub = frame.filter(pl.col("scenario") == scenario)
+            if sub.height == 0:
+                continue
+            row = sub.row(0, named=True)
+            hidden = bool(row["suppressed"])
+            hidden_any |= hidden
+            rows.append({
+                word("header.scenario"): word(f"scenario.{scenario}"),
+                word("header.n"): fmt.fmt_int(row["n"]),
+                word("gemiddeld_per_casus"): self._cell(row["mean_eur"], "eur", hidden),
+                word("header.total_eur"): self._cell(row["total_eur"], "eur", hidden),
+            })
+        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+
+    def tabel_kosten_betaler(self):
+        frame = self.table("kosten_betaler")
+        present = set(frame["scenario"].to_list())
+        scenarios = [s for s in SCENARIOS if s in present]
+        payers = frame["payer"].unique(maintain_order=True).to_list()
+        order = list(labels.PAYERS)
+        payers.sort(key=lambda p: order.index(p) if p in order else len(order))
+        rows, hidden_any = [], False
+        for payer in payers:
+            row = {word("axis.payer"): word(f"payer.{payer}")}
+            for scenario in scenarios:
+                sub = frame.filter((pl.col("payer") == payer) & (pl.col("scenario") == scenario))
+                hidden = sub.height > 0 and bool(sub["suppressed"][0])
+                hidden_any |= hidden
+                row[word(f"scenario.{scenario}")] = (
+                    labels.MISSING if sub.height == 0
+                    else self._cell(sub["total_eur"][0], "eur", hidden))
+            rows.append(row)
+        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+
+    def tabel_positieve_gezondheid(self):
+        frame = self.table("positieve_gezondheid_domeinen")
+        if frame is None:
+            return self._absent(word("title.positive_health_radar"))
+        waves = frame.select("wave", "wave_date").unique().sort("wave").rows()
+        domains = frame["domain"].unique(maintain_order=True).to_list()
+        order = list(labels.HEALTH_DOMAINS)
+        domains.sort(key=lambda d: order.index(d) if d in order else len(order))
+        rows, hidden_any = [], False
+        for domain in domains:
+            row = {word("health_domain.domein"): word(f"health_domain.{domain}")}
+            for wave, wave_date in waves:
+                sub = frame.filter((pl.col("domain") == domain) & (pl.col("wave") == wave))
+                column = f"{word('axis.wave')} {fmt.fmt_month(wave_date)}"
+                if sub.height == 0:
+                    row[column] = labels.MISSING
+                elif sub["suppressed"][0]:
+                    hidden_any = True
+                    row[column] = self.suppressed_cell()
+                else:
+                    row[column] = (f"{fmt.fmt_number(sub['mean'][0])} "
+                                   f"(n = {fmt.fmt_int(sub['n'][0])})")
+            rows.append(row)
+        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+
+    def tabel_ggd(self):
+        """Latest GGD wave: the wijk beside Oss and Nederland, estimates with 95% intervals."""
+        frame = self.table("ggd_indicatoren")
+        if frame is None:
+            return self._absent(word("title.ggd_comparison"))
+        latest = frame["year"].max()
+        frame = frame.filter(pl.col("year") == latest)
+        rows = []
+        for code in frame["indicator_code"].unique(maintain_order=True).to_list():
+            sub = frame.filter(pl.col("indicator_code") == code)
+            row = {word("axis.indicator"): sub["indicator_label"][0]}
+            for level in AREA_LEVELS:
+                cell = sub.filter(pl.col("area_level") == level)
+                row[word(f"area_level.{level}")] = (
+                    labels.MISSING if cell.height == 0 else
+                    f"{fmt_value(cell['estimate_pct'][0], 'pct')} "
+                    f"({fmt_ci(cell['ci_lower'][0], cell['ci_upper'][0], 'pct')})")
+            rows.append(row)
+        return self._show(rows, [f"{word('source.ggd')} {word('axis.year')}: {latest}.",
+                                 word("caveat.ggd_small_area")])
+
+    def tabel_wijkbudget(self):
+        frame = self.table("wijkbudget")
+        if frame is None:
+            return self._absent(word("title.budget"))
+        rows = [{
+            word("axis.year"): str(row["year"]),
+            word("budget"): fmt_value(row["allocated_eur"], "eur"),
+            word("besteed"): fmt_value(row["spent_eur"], "eur"),
+            word("inwoners"): fmt.fmt_int(row["inhabitants"]),
+            word("budget_per_inwoner"): fmt_value(row["allocated_per_inhabitant_eur"], "eur", 2),
+            word("besteed_per_inwoner"): fmt_value(row["spent_per_inhabitant_eur"], "eur", 2),
+        } for row in frame.sort("year").iter_rows(named=True)]
+        return self._show(rows)
+
+    def tabel_bezoekers(self):
+        frame = self.table("bezoekers")
+        if frame is None:
+            return self._absent(word("title.visitors"))
+        rows = [{
+            word("maand"): fmt.fmt_month(row["month"]),
+            word("weken"): fmt.fmt_int(row["weeks"]),
+            word("axis.visitors"): fmt.fmt_int(row["mean_weekly_visitors"]),
+        } for row in frame.sort("month").iter_rows(named=True)]
+        return self._show(rows)
+
+    def tabel_n_per_analyse(self):
+        frame = self.table("n_per_analyse")
+        rows = [{
+            word("analyse"): text_or_label(row["label"]),
+            word("header.n"): fmt.fmt_int(row["n"]),
+            word("eenheid"): text_or_label(row["unit"]),
+        } for row in frame.iter_rows(named=True)]
+        return self._show(rows)
+
+    # -- manifest ----------------------------------------------------------------------------
+
+    def tabel_invoer(self):
+        """Input files and their sha256 from the manifest."""
+        inputs = self.manifest.get("inputs") or {}
+        if isinstance(inputs, dict):
+            items = [(str(k), v.get("sha256", "") if isinstance(v, dict) else str(v))
+                     for k, v in sorted(inputs.items())]
+        else:
+            items = [(str(i.get("path", i.get("file", ""))), str(i.get("sha256", "")))
+                     for i in inputs if isinstance(i, dict)]
+        if not items:
+            return self._absent(word("bestand"))
+        return self._show([{word("bestand"): k, word("controlegetal"): v} for k, v in items])
+
+    def manifest_markdown(self) -> str:
+        """Parameters, package versions, commit and notebooks of the run, as Markdown lists."""
+        m = self.manifest
+        lines: list[str] = []
+        commit = m.get("git_commit") or m.get("commit") or word("onbekend")
+        lines.append(f"- {word('commit')}: `{commit}`")
+        params = m.get("parameters") or {}
+        if params:
+            lines.append(f"- {word('parameters')}:")
+            lines += [f"    - `{k}` = `{v}`" for k, v in sorted(params.items())]
+        versions = m.get("versions") or m.get("package_versions") or {}
+        if versions:
+            lines.append(f"- {word('versies')}:")
+            lines += [f"    - `{k}` {v}" for k, v in sorted(versions.items())]
+        notebooks = m.get("notebooks") or []
+        if notebooks:
+            names = sorted(notebooks) if isinstance(notebooks, dict) else [
+                n.get("name", str(n)) if isinstance(n, dict) else str(n) for n in notebooks]
+            lines.append(f"- {word('notebooks')}: " + ", ".join(f"`{n}`" for n in names))
+        return "\n" + "\n".join(lines) + "\n"
+
+
+def missing_narratives(year: int, tekst_dir: str | Path | None = None) -> list[str]:
+    """Narrative parts without a file for ``year`` (for a check before a render)."""
+    folder = Path(tekst_dir) if tekst_dir else config.REPORTS_DIR / str(year) / "tekst"
+    return [p for p in NARRATIVE_PARTS if not (folder / f"{p}.md").is_file()]

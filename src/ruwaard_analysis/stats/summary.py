@@ -1,0 +1,45 @@
+"""Descriptive summaries with a t-based confidence interval of the mean, per group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+from scipy import stats as sps
+
+
+def mean_ci_by(
+    df: pl.DataFrame,
+    *,
+    by: str | Sequence[str],
+    value: str,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
+    """Per group: n, mean, sd and the t-based ``confidence`` interval of the mean.
+
+    Nulls in ``value`` are left out of n; NaN is refused. Groups with n < 2 keep their n and
+    mean but get null sd and interval (no spread to base it on). Sorted by the group keys.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must lie strictly between 0 and 1")
+    by = [by] if isinstance(by, str) else list(by)
+    if df[value].dtype.is_float() and df[value].is_nan().any():
+        raise ValueError(f"column {value!r} holds NaN; remove or fix those rows first")
+    out = (
+        df.filter(pl.col(value).is_not_null())
+        .group_by(by)
+        .agg(
+            pl.len().cast(pl.Int64).alias("n"),
+            pl.col(value).cast(pl.Float64).mean().alias("mean"),
+            pl.col(value).cast(pl.Float64).std(ddof=1).alias("sd"),
+        )
+        .sort(by)
+    )
+    q = [
+        float(sps.t.ppf(0.5 + confidence / 2, n - 1)) if n >= 2 else None
+        for n in out["n"].to_list()
+    ]
+    half = pl.Series("q", q, dtype=pl.Float64) * out["sd"] / out["n"].cast(pl.Float64).sqrt()
+    return out.with_columns(
+        (pl.col("mean") - half).alias("ci_low"), (pl.col("mean") + half).alias("ci_high")
+    )

@@ -1,0 +1,263 @@
+"""Charts: build, validate against the Vega-Lite schema, render to SVG with Dutch text, and
+never carry values of groups below the minimum cell size."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+import vl_convert as vlc
+
+from ruwaard_analysis.present import charts, labels, theme
+
+MIN = 5
+SECRET = 7.31415  # value of a group of 3: must never reach a spec; unusual digits on purpose
+
+
+def wellbeing_scores() -> pl.DataFrame:
+    cases = [f"R{i:03d}" for i in range(13)]
+    before = [1.5 + 0.25 * i for i in range(13)]
+    after = [6.0 + 0.2 * i for i in range(13)]
+    return pl.DataFrame({
+        "case_id": cases * 2 + ["R001", "R002", "R003"],
+        "moment": ["voormeting"] * 13 + ["nameting"] * 13 + ["herhaalmeting"] * 3,
+        "score": before + after + [SECRET] * 3,
+    })
+
+
+def trajectory_means() -> pl.DataFrame:
+    return pl.DataFrame({
+        "moment": ["voormeting", "nameting", "herhaalmeting"],
+        "mean": [2.9, 7.6, SECRET], "ci_low": [2.4, 7.1, SECRET - 1],
+        "ci_high": [3.4, 8.1, SECRET + 1], "n": [13, 13, 3],
+    })
+
+
+def cost_scenarios() -> pl.DataFrame:
+    return pl.DataFrame({
+        "measure": ["huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing",
+                    "saving_vs_current"],
+        "n": [9, 9, 9, 3, 9],
+        "mean": [12000.0, 15500.0, 3000.0, SECRET * 1000, 8000.0],
+        "ci_low": [9000.0, 11000.0, 2000.0, 1.0, 5000.0],
+        "ci_high": [15000.0, 19000.0, 4000.0, 2.0, 11000.0],
+    })
+
+
+def payer_balance() -> pl.DataFrame:
+    return pl.DataFrame({
+        "payer": ["gemeente", "zorgverzekeraar", "woningcorporatie"],
+        "investment": [20000.0, 5000.0, SECRET * 100],
+        "yearly_gain_vs_current": [30000.0, 12000.0, SECRET * 10],
+        "n_cases": [9, 8, 3],
+    })
+
+
+def health_profile() -> pl.DataFrame:
+    domains = list(labels.HEALTH_DOMAINS)
+    return pl.DataFrame({
+        "wave_date": [date(2017, 10, 1)] * 6 + [date(2018, 10, 1)] * 6,
+        "domain": domains * 2,
+        "mean": [6.1, 5.5, 7.0, 6.4, 5.2, 6.8, 6.5, 6.0, 7.2, 6.9, 5.8, SECRET],
+        "n": [20] * 11 + [3],
+    })
+
+
+def ggd_frame() -> pl.DataFrame:
+    return pl.DataFrame({
+        "indicator_label": ["Ervaren gezondheid (zeer) goed"] * 3 + ["Eenzaam"] * 3,
+        "area_level": ["wijk", "gemeente", "nederland"] * 2,
+        "estimate_pct": [71.2, 76.0, 75.1, 48.0, 44.2, 46.5],
+        "ci_lower": [66.0, 75.0, 74.9, 43.0, 43.0, 46.3],
+        "ci_upper": [76.0, 77.0, 75.3, 53.0, 45.4, 46.7],
+    })
+
+
+def ggd_trend_frame() -> pl.DataFrame:
+    g = ggd_frame()
+    return pl.concat([g.with_columns(year=pl.lit(2016)),
+                      g.with_columns(year=pl.lit(2020), estimate_pct=pl.col("estimate_pct") + 1)])
+
+
+def visitors() -> pl.DataFrame:
+    weeks = [date(2017, 1, 2) + timedelta(weeks=i) for i in range(30)]
+    counts = [1000 + 25 * i for i in range(30)]
+    return pl.DataFrame({"week_start": weeks, "unique_visitors": counts})
+
+
+def budget() -> pl.DataFrame:
+    return pl.DataFrame({"year": [2016, 2017], "allocated_per_inhabitant": [1250.5, 1300.0],
+                         "spent_per_inhabitant": [1100.0, None]})
+
+
+CHARTS = {
+    "wellbeing_slope": lambda: charts.wellbeing_slope_chart(wellbeing_scores(), min_cell_size=MIN),
+    "wellbeing_trajectory": lambda: charts.wellbeing_trajectory_chart(trajectory_means()),
+    "costs_per_scenario": lambda: charts.costs_per_scenario_chart(cost_scenarios()),
+    "costs_per_payer": lambda: charts.costs_per_payer_chart(payer_balance()),
+    "positive_health_radar": lambda: charts.positive_health_radar_chart(health_profile()),
+    "ggd_comparison": lambda: charts.ggd_comparison_chart(ggd_frame()),
+    "ggd_trend": lambda: charts.ggd_trend_chart(ggd_trend_frame()),
+    "visitors": lambda: charts.visitors_chart(visitors()),
+    "budget": lambda: charts.budget_chart(budget()),
+}
+WITH_SMALL_GROUP = ["wellbeing_slope", "wellbeing_trajectory", "costs_per_scenario",
+                    "costs_per_payer", "positive_health_radar"]
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+@pytest.mark.parametrize("key", sorted(CHARTS))
+def test_chart_validates_renders_and_shows_dutch_title_and_alt_text(key):
+    chart = CHARTS[key]()
+    spec = theme.chart_spec(chart)  # validates against the Vega-Lite schema
+    assert spec["description"].strip()
+    assert "{" not in spec["description"]
+    texts = svg_texts(theme.chart_svg(chart))
+    assert labels.TITLES[key] in texts
+
+
+@pytest.mark.parametrize("key", WITH_SMALL_GROUP)
+def test_values_of_small_groups_never_reach_the_spec(key):
+    chart = CHARTS[key]()
+    dumped = json.dumps(theme.chart_spec(chart))
+    for secret in (SECRET, SECRET * 10, SECRET * 100, SECRET * 1000, SECRET - 1, SECRET + 1):
+        assert repr(secret)[:6] not in dumped, secret
+    assert "<5" in dumped  # the subtitle names what is not shown
+
+
+def test_slope_chart_hides_case_ids_and_the_small_moment():
+    spec = theme.chart_spec(CHARTS["wellbeing_slope"]())
+    dumped = json.dumps(spec, ensure_ascii=False)
+    assert "R001" not in dumped
+    assert "Herhaalmeting (6-12 maanden)" in spec["title"]["subtitle"][0]
+    rows = [r for data in spec["datasets"].values() for r in data]
+    assert {r["label"] for r in rows} == {"Voormeting", "Nameting (±6 weken)"}
+
+
+def test_slope_chart_draws_the_summary_it_is_given():
+    summary = pl.DataFrame({"moment": ["voormeting", "nameting"], "mean": [2.9, 7.6],
+                            "ci_low": [2.41, 7.13], "ci_high": [3.39, 8.07]})
+    spec = theme.chart_spec(charts.wellbeing_slope_chart(wellbeing_scores(), summary))
+    rows = [r for data in spec["datasets"].values() for r in data if "ci_low" in r]
+    assert sorted(r["ci_low"] for r in rows) == [2.41, 7.13]
+
+
+def test_slope_chart_without_summary_draws_mean_and_t_interval():
+    from scipy import stats
+
+    before = wellbeing_scores().filter(pl.col("moment") == "voormeting")["score"].to_numpy()
+    low, high = stats.t.interval(0.95, len(before) - 1, before.mean(), stats.sem(before))
+    spec = theme.chart_spec(charts.wellbeing_slope_chart(wellbeing_scores()))
+    rows = [r for data in spec["datasets"].values() for r in data
+            if "ci_low" in r and r["label"] == "Voormeting"]
+    assert len(rows) == 1
+    assert rows[0]["mean"] == pytest.approx(before.mean())
+    assert (rows[0]["ci_low"], rows[0]["ci_high"]) == pytest.approx((low, high))
+
+
+def test_alt_text_is_dutch_formatted_and_leaves_out_the_small_group():
+    spec = theme.chart_spec(CHARTS["wellbeing_trajectory"]())
+    assert spec["description"] == (
+        "Gemiddelde welzijnsscore (1-10) met 95%-betrouwbaarheidsinterval op 2 meetmomenten: "
+        "Voormeting 2,9 (95%-BI 2,4 tot 3,4); Nameting (±6 weken) 7,6 (95%-BI 7,1 tot 8,1)."
+    )
+
+
+def test_theme_is_applied_on_export_without_changing_the_global_theme():
+    import altair as alt
+
+    before = alt.theme.active
+    spec = theme.chart_spec(CHARTS["budget"]())
+    assert alt.theme.active == before
+    assert spec["config"]["range"]["category"] == theme.OKABE_ITO
+    if before != theme.THEME_NAME:
+        assert "locale" not in CHARTS["budget"]().to_dict().get("config", {})
+
+
+def test_axes_use_dutch_thousands_separator():
+    texts = svg_texts(theme.chart_svg(CHARTS["costs_per_scenario"]()))
+    assert "10.000" in texts
+    assert "10,000" not in texts
+
+
+def test_time_axis_uses_dutch_month_names():
+    texts = svg_texts(theme.chart_svg(CHARTS["visitors"]()))
+    assert any(t.startswith(("mrt", "mei", "okt")) for t in texts)
+
+
+def test_radar_has_six_domain_labels_in_order_and_a_closed_polygon_per_wave():
+    chart = CHARTS["positive_health_radar"]()
+    texts = svg_texts(theme.chart_svg(chart))
+    for name in labels.HEALTH_DOMAINS.values():
+        assert name in texts
+    assert "oktober 2017" in texts
+    spec = theme.chart_spec(chart)
+    lines = [lay for lay in spec["layer"] if lay["mark"].get("interpolate") == "linear-closed"]
+    assert len(lines) == 2  # grid rings and the profiles
+
+
+def test_radar_prefers_wave_dates_over_wave_numbers():
+    profile = health_profile().with_columns(
+        wave=pl.col("wave_date").rank("dense").cast(pl.Int64)
+    )
+    spec = theme.chart_spec(charts.positive_health_radar_chart(profile))
+    waves = {r["wave_label"] for data in spec["datasets"].values() for r in data
+             if "wave_label" in r}
+    assert waves == {"oktober 2017", "oktober 2018"}
+    numbered = profile.drop("wave_date")
+    spec = theme.chart_spec(charts.positive_health_radar_chart(numbered))
+    waves = {r["wave_label"] for data in spec["datasets"].values() for r in data
+             if "wave_label" in r}
+    assert waves == {"1", "2"}
+
+
+def test_unknown_category_raises_keyerror():
+    frame = trajectory_means().with_columns(moment=pl.lit("tussenmeting"))
+    with pytest.raises(KeyError, match="tussenmeting"):
+        charts.wellbeing_trajectory_chart(frame)
+
+
+def test_missing_column_is_named():
+    with pytest.raises(KeyError, match="ci_upper"):
+        charts.ggd_comparison_chart(ggd_frame().drop("ci_upper"))
+
+
+def test_save_chart_writes_three_identical_files_twice(tmp_path):
+    chart = CHARTS["costs_per_payer"]()
+    first = theme.save_chart(chart, tmp_path / "a")
+    second = theme.save_chart(chart, tmp_path / "b")
+    assert sorted(first) == ["png", "svg", "vl.json"]
+    assert first["vl.json"].name == "a.vl.json"
+    for kind in first:
+        assert first[kind].read_bytes() == second[kind].read_bytes(), kind
+    assert first["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    spec = json.loads(first["vl.json"].read_text(encoding="utf-8"))
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    # the saved spec renders on its own to the same SVG
+    assert vlc.vegalite_to_svg(spec) == first["svg"].read_text(encoding="utf-8")
+
+
+def test_png_has_text(tmp_path):
+    """A font list resvg cannot parse drops all text from the PNG; text makes it larger."""
+    chart = CHARTS["wellbeing_trajectory"]()
+    spec = theme.chart_spec(chart)
+    # the same chart with an unquoted "Source Sans 3" everywhere: known to lose all text
+    no_text = json.loads(json.dumps(spec).replace(json.dumps(theme.FONT)[1:-1],
+                                                  "Source Sans 3, sans-serif"))
+    with_text = theme.chart_png(chart, scale=1)
+    assert len(with_text) > 1.5 * len(vlc.vegalite_to_png(no_text, scale=1))
+
+
+def test_chart_html_is_offline():
+    page = theme.chart_html(CHARTS["ggd_comparison"]())
+    assert not re.search(r"<script[^>]+src=", page)
+    assert "cdn.jsdelivr" not in page
+    assert "vegaEmbed" in page
+    assert '"decimal": ","' in page

@@ -1,0 +1,114 @@
+"""Tables: Dutch headers and numbers in the HTML, suppressed rows shown as "<5", no "nan"."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import polars as pl
+import pytest
+
+from ruwaard_analysis.present import labels, tables
+
+MIN = 5
+
+
+def cells(gt) -> list[str]:
+    raw = gt.as_raw_html()
+    body = re.findall(r'<td[^>]*class="gt_row[^"]*"[^>]*>(.*?)</td>', raw, re.S)
+    return [html.unescape(c).strip() for c in body]
+
+
+def headers(gt) -> list[str]:
+    raw = gt.as_raw_html()
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r'<th[^>]*class="gt_col_heading[^"]*"[^>]*>(.*?)</th>', raw, re.S)]
+
+
+def no_raw_missing(gt) -> None:
+    text = gt.as_raw_html()
+    assert not re.search(r"\b(nan|NaN|None|null|inf)\b", text)
+
+
+def key_figures() -> dict:
+    return {
+        "wellbeing_before": {"value": 2.94, "n": 13, "unit": "score",
+                             "label": "Gemiddeld welzijn voormeting", "ci_low": 2.41,
+                             "ci_high": 3.45, "suppressed": False},
+        "costs_saving": {"value": 10000.4, "n": 9, "unit": "EUR", "label": "Besparing per jaar",
+                         "ci_low": 8000.0, "ci_high": 12000.0, "suppressed": False},
+        "small_group": {"value": 7.31415, "n": 3, "unit": "score", "label": "Kleine groep",
+                        "ci_low": 6.5, "ci_high": 8.1, "suppressed": False},
+        "no_interval": {"value": 25, "n": 25, "unit": "aantal", "label": "Casussen",
+                        "ci_low": None, "ci_high": None, "suppressed": False},
+    }
+
+
+def test_key_figures_table_snapshot():
+    gt = tables.key_figures_table(tables.key_figures_frame(key_figures()))
+    assert cells(gt) == [
+        "Besparing per jaar", "EUR 10.000", "EUR 8.000 tot EUR 12.000", "9",
+        "Casussen", "25", "–", "25",
+        "Kleine groep", "–", "–", "<5",
+        "Gemiddeld welzijn voormeting", "2,9", "2,4 tot 3,5", "13",
+    ]
+    assert headers(gt) == ["Kerncijfer", "Waarde", "95%-BI", "n"]
+    raw = html.unescape(gt.as_raw_html())
+    assert labels.SOURCES["key_figures"] in raw
+    assert labels.CAVEATS["suppression"].format(min_cell_size=MIN) in raw
+    assert "7,3" not in raw and "7.31" not in raw
+    no_raw_missing(gt)
+
+
+def test_effects_table_snapshot():
+    frame = pl.DataFrame({
+        "outcome": ["Welzijn", "Welzijn"],
+        "label_before": ["voormeting", "voormeting"], "label_after": ["nameting", "herhaalmeting"],
+        "n": [13, 4], "mean_before": [2.94, 3.1], "mean_after": [7.6, 6.83],
+        "mean_diff": [4.66, 3.73], "ci_low": [4.1, 2.2], "ci_high": [5.8, 5.26],
+        "p_t": [0.00001, 0.0123], "d_z": [2.345, 1.234], "g_av": [2.1, 1.1],
+    })
+    gt = tables.effects_table(frame)
+    assert cells(gt) == [
+        "Welzijn", "Voormeting", "Nameting (±6 weken)", "13", "2,9", "7,6", "4,7 (4,1 tot 5,8)",
+        "< 0,001", "2,35", "2,10",
+        "Welzijn", "Voormeting", "Herhaalmeting (6-12 maanden)", "<5", "–", "–", "–", "–", "–",
+        "–",
+    ]
+    assert headers(gt) == [
+        "Uitkomst", "Van", "Naar", "n", "Gemiddelde ervoor", "Gemiddelde erna",
+        "Verschil (95%-BI)", "p", "d_z", "g_av",
+    ]
+    raw = gt.as_raw_html()
+    for leaked in ("6,8", "3,7", "0,012", "1,23"):
+        assert leaked not in raw
+    no_raw_missing(gt)
+
+
+def test_costs_table_snapshot_and_suppression():
+    frame = pl.DataFrame({
+        "measure": ["huidig", "na_oplossing", "saving_vs_current"], "n": [9, 3, 9],
+        "mean": [10000.0, 4321.987, 5678.4], "total": [90000.0, 12965.96, 51105.6],
+        "ci_low": [8000.0, 4000.0, None], "ci_high": [12000.0, 4600.0, None],
+    })
+    gt = tables.costs_table(frame)
+    assert cells(gt) == [
+        "Huidige situatie (per jaar)", "9", "EUR 10.000", "EUR 8.000 tot EUR 12.000",
+        "EUR 90.000",
+        "Na de oplossing (per jaar)", "<5", "–", "–", "–",
+        "Besparing t.o.v. huidige situatie (per jaar)", "9", "EUR 5.678", "–", "EUR 51.106",
+    ]
+    raw = gt.as_raw_html()
+    assert "4.322" not in raw and "12.966" not in raw
+    no_raw_missing(gt)
+
+
+def test_costs_table_accepts_brief_column_names():
+    frame = pl.DataFrame({"scenario": ["huidig"], "n": [9], "mean_eur": [10000.0]})
+    assert "EUR 10.000" in cells(tables.costs_table(frame, title=None))
+
+
+def test_unknown_scenario_raises():
+    frame = pl.DataFrame({"measure": ["morgen"], "n": [9], "mean": [1.0]})
+    with pytest.raises(KeyError, match="morgen"):
+        tables.costs_table(frame)
