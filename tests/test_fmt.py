@@ -54,7 +54,7 @@ from ruwaard_analysis.present import fmt, labels
         (lambda: fmt.fmt_value(2.94, "score"), "2,9"),
         (lambda: fmt.fmt_value(13, "count"), "13"),
         (lambda: fmt.fmt_value(1234.5, "eur_per_year"), "EUR 1.235"),
-        (lambda: fmt.fmt_value(1234.5, "eur", decimals=2), "EUR 1.235"),  # fixed format
+        (lambda: fmt.fmt_value(1234.5, "eur", decimals=2), "EUR 1.234,50"),
         (lambda: fmt.fmt_value(13, "count", decimals=1), "13"),
         (lambda: fmt.fmt_value(2.946, "score", decimals=2), "2,95"),
         (lambda: fmt.fmt_value(0.923, "share"), "92%"),

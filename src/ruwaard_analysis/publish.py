@@ -65,7 +65,8 @@ class Published:
         return record
 
     def merge(self, other: Published) -> Published:
-        clash = (set(self.tables) & set(other.tables)) | (set(self.key_figures) & set(other.key_figures))
+        clash = (set(self.tables) & set(other.tables)) | (
+            set(self.key_figures) & set(other.key_figures))
         if clash:
             raise ValueError(f"published twice: {sorted(clash)}")
         self.tables.update(other.tables)
@@ -323,7 +324,8 @@ def neighbourhood(
         pub.figure("inwoners_wijk", inhabitants_wijk, n=inhabitants_wijk, unit="count")
     if ggd is not None and ggd.height:
         levels = {wijk: "wijk", gemeente: "gemeente", nederland: "nederland"}
-        rows = ggd.filter(pl.col("area_code").is_in(list(levels)) & (pl.col("age_group") == age_group))
+        rows = ggd.filter(pl.col("area_code").is_in(list(levels))
+                          & (pl.col("age_group") == age_group))
         pub.table("ggd_indicatoren", rows.select(
             "indicator_code", "indicator_label", "year",
             pl.col("area_code").replace_strict(levels).alias("area_level"),

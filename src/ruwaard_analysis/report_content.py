@@ -102,6 +102,16 @@ REQUIRED_TABLES: dict[str, TableSpec] = {
         {"month": pl.Date, "weeks": pl.Int64, "mean_weekly_visitors": pl.Float64},
         required=False,
     ),
+    # Paired change per comparison (stats.paired.PairedChange.to_frame rows, suppressed).
+    "welbevinden_effecten": TableSpec(
+        {"label_before": pl.String, "label_after": pl.String, "n": pl.Int64,
+         "mean_before": pl.Float64, "mean_after": pl.Float64, "mean_diff": pl.Float64,
+         "ci_low": pl.Float64, "ci_high": pl.Float64, "p_t": pl.Float64,
+         "wilcoxon_p": pl.Float64, "d_z": pl.Float64, "d_z_ci_low": pl.Float64,
+         "d_z_ci_high": pl.Float64, "g_av": pl.Float64, "g_av_ci_low": pl.Float64,
+         "g_av_ci_high": pl.Float64, "share_improved": pl.Float64, "suppressed": pl.Boolean},
+        required=False,
+    ),
 }
 
 REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
@@ -121,6 +131,12 @@ REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
     "positieve_gezondheid_respondenten": KeyFigureSpec("count", required=False),
     "wijkbudget_per_inwoner": KeyFigureSpec("eur", required=False),
     "bezoekers_per_week_gemiddeld": KeyFigureSpec("count", required=False),
+    "welbevinden_aandeel_verbeterd": KeyFigureSpec("share", required=False),
+    "welbevinden_herhaal_vs_nameting": KeyFigureSpec("points", required=False),
+    "welbevinden_verschil_boven_rtm": KeyFigureSpec("points", required=False),
+    "kosten_extrapolatie_casussen": KeyFigureSpec("count", required=False),
+    "kosten_netto_contante_waarde": KeyFigureSpec("eur", required=False),
+    "positieve_gezondheid_metingen": KeyFigureSpec("count", required=False),
 }
 
 REQUIRED_FIGURES: dict[str, FigureSpec] = {
@@ -131,6 +147,8 @@ REQUIRED_FIGURES: dict[str, FigureSpec] = {
     "ggd_trend": FigureSpec(required=False),
     "wijkbudget_per_inwoner": FigureSpec(required=False),
     "bezoekers_per_week": FigureSpec(required=False),
+    "welbevinden_voor_na": FigureSpec(required=False),
+    "ggd_vergelijking": FigureSpec(required=False),
 }
 
 # Key figures in the summary table, in this order (those present for the year).
@@ -170,58 +188,9 @@ MOMENTS = ("voormeting", "nameting", "herhaalmeting")
 SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
 AREA_LEVELS = ("wijk", "gemeente", "nederland")
 
-# Interface words the report needs that present/labels.py does not (yet) hold. Keys with a
-# dot ("header.value") are looked up in present.labels first; these are the fallbacks.
-_WORDS: dict[str, str] = {
-    "niet_beschikbaar": "Niet beschikbaar voor dit jaar",
-    "tekst_ontbreekt": "Tekst ontbreekt",
-    "kerncijfer_ontbreekt": "kerncijfer ontbreekt",
-    "onderdrukt_tekst": "niet gepubliceerd (minder dan {min_cell_size} waarnemingen)",
-    "meetresultaten_over": "Meetresultaten over",
-    "metingen_tot": "metingen tot en met",
-    "gemiddeld_per_casus": "Gemiddeld per casus",
-    "budget": "Budget",
-    "besteed": "Besteed",
-    "inwoners": "Inwoners",
-    "budget_per_inwoner": "Budget per inwoner",
-    "besteed_per_inwoner": "Besteed per inwoner",
-    "maand": "Maand",
-    "weken": "Weken",
-    "analyse": "Analyse",
-    "eenheid": "Eenheid",
-    "bestand": "Invoerbestand",
-    "controlegetal": "Controlegetal (sha256)",
-    "parameters": "Parameters",
-    "versies": "Versies van de gebruikte software",
-    "commit": "Versie van de code (git-commit)",
-    "notebooks": "Uitgevoerde notebooks",
-    "onbekend": "onbekend",
-    "bron_cbs": "Bron: CBS, Kerncijfers wijken en buurten.",
-    "header.key_figure": "Kerncijfer",
-    "header.value": "Waarde",
-    "header.n": "n",
-    "header.ci": "95%-BI",
-    "header.scenario": "Scenario",
-    "header.total_eur": "Totaal",
-    "axis.moment": "Meetmoment",
-    "axis.payer": "Betaler",
-    "axis.indicator": "Indicator",
-    "axis.wave": "Meting",
-    "axis.year": "Jaar",
-    "stat.mean": "Gemiddelde",
-    "stat.ci_short": "95%-BI",
-    "axis.visitors": "Unieke bezoekers per week",
-    "health_domain.domein": "Domein",
-    "source.ggd": "Bron: Gezondheidsmonitor (GGD'en, CBS en RIVM).",
-}
-
 # Units of ruwaard_analysis.key_figures.UNITS, plus the aliases present.fmt.fmt_value knows.
 UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "share", "pct", "p",
          "aantal", "EUR", "%", "fractie")
-_COUNT_UNITS = {"count", "aantal"}
-_EUR_UNITS = {"eur", "eur_per_year", "EUR"}
-_PCT_UNITS = {"pct", "%"}
-_SHARE_UNITS = {"share", "fractie"}
 
 
 class ReportContentError(RuwaardError):
@@ -234,7 +203,8 @@ class ReportContentError(RuwaardError):
 
 
 def word(key: str) -> str:
-    """A Dutch word: ``present.labels.label(key)`` for ``group.value`` keys, else ours.
+    """A Dutch word from ``present.labels``: ``group.value`` keys as they are, plain keys from
+    the ``word`` group.
 
     An unknown category value is shown readable (``zonder_oplossing`` -> ``Zonder
     oplossing``) rather than failing the whole report.
@@ -243,10 +213,8 @@ def word(key: str) -> str:
         try:
             return labels.label(key)
         except KeyError:
-            pass
-    if key in _WORDS:
-        return _WORDS[key]
-    return key.rpartition(".")[2].replace("_", " ").capitalize()
+            return key.rpartition(".")[2].replace("_", " ").capitalize()
+    return labels.label(f"word.{key}")
 
 
 def text_or_label(text: Any) -> str:
@@ -261,34 +229,14 @@ def text_or_label(text: Any) -> str:
 
 
 def fmt_value(value: float | None, unit: str | None, decimals: int | None = None) -> str:
-    """A value in the Dutch format its unit asks for (units of ``key_figures.UNITS``)."""
-    if fmt.is_missing(value):
-        return labels.MISSING
-    if unit in _COUNT_UNITS:
-        return fmt.fmt_int(value)
-    if unit in _EUR_UNITS:
-        return fmt.fmt_eur(value, 0 if decimals is None else decimals)
-    if unit in _PCT_UNITS:
-        return fmt.fmt_pct_points(value, 1 if decimals is None else decimals)
-    if unit in _SHARE_UNITS:
-        return fmt.fmt_pct(value, 1 if decimals is None else decimals)
-    if unit == "p":
-        return fmt.fmt_p(value)
-    text = fmt.fmt_number(value, 1 if decimals is None else decimals)
-    if unit in ("points", "punten") and float(value) > 0 and text.strip("0,") != "":
-        return f"+{text}"
-    return text
+    """A value in the Dutch format its unit asks for: ``present.fmt.fmt_value``."""
+    return fmt.fmt_value(value, unit, decimals)
 
 
 def fmt_ci(low: float | None, high: float | None, unit: str | None = None,
            decimals: int | None = None) -> str:
     """'95%-BI 4,1 tot 5,8'; with a unit its format: '95%-BI EUR 1.200 tot EUR 7.400'."""
-    if fmt.is_missing(low) or fmt.is_missing(high):
-        return labels.MISSING
-    if unit in (None, "score", "months"):
-        return fmt.fmt_ci(low, high, 1 if decimals is None else decimals)
-    return (f"{word('stat.ci_short')} {fmt_value(low, unit, decimals)} tot "
-            f"{fmt_value(high, unit, decimals)}")
+    return fmt.fmt_value_ci(low, high, unit, decimals)
 
 
 def target_format() -> str | None:
@@ -438,6 +386,10 @@ class Report:
 
     # -- key figures and narrative -------------------------------------------------------------
 
+    def _n(self, n: Any) -> str:
+        """A count of people: "<5" below the minimum cell size, never the small number."""
+        return fmt.fmt_count(n, self.min_cell_size)
+
     def suppressed_cell(self) -> str:
         """What a table shows for a suppressed cell, e.g. '<5' (explained in a note)."""
         return labels.suppressed(self.min_cell_size)
@@ -460,7 +412,7 @@ class Report:
         if part == "label":
             return text_or_label(kf.get("label") or name)
         if part == "n":
-            return fmt.fmt_int(kf.get("n"))
+            return self._n(kf.get("n"))
         if kf.get("suppressed"):
             return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
         if part == "bi":
@@ -567,7 +519,7 @@ class Report:
             **{word(f"area_level.{level}"): fmt_value(row[level], row["unit"])
                for level in AREA_LEVELS},
         } for row in frame.iter_rows(named=True)]
-        return self._show(rows, [word("bron_cbs")])
+        return self._show(rows, [word("source.cbs")])
 
     def tabel_welbevinden(self):
         frame = self.table("welbevinden_momenten")
@@ -581,12 +533,43 @@ class Report:
             hidden_any |= hidden
             rows.append({
                 word("axis.moment"): word(f"moment.{moment}"),
-                word("header.n"): fmt.fmt_int(row["n"]),
+                word("header.n"): self._n(row["n"]),
                 word("stat.mean"): self._cell(row["mean"], "score", hidden),
                 word("header.ci"): labels.MISSING if hidden
                 else fmt_ci(row["ci_low"], row["ci_high"]),
             })
         return self._show(rows, [self.suppression_note() if hidden_any else ""])
+
+    def tabel_effecten(self):
+        """Paired change per comparison: means, difference with 95%-BI, tests, effect sizes."""
+        frame = self.table("welbevinden_effecten")
+        if frame is None:
+            return self._absent(word("title.effects"))
+        rows, hidden_any = [], False
+        for row in frame.iter_rows(named=True):
+            hidden = bool(row["suppressed"])
+            hidden_any |= hidden
+            def cell(text: str, hidden: bool = hidden) -> str:
+                return labels.MISSING if hidden else text
+
+            rows.append({
+                word("header.moment_from"): word(f"moment.{row['label_before']}"),
+                word("header.moment_to"): word(f"moment.{row['label_after']}"),
+                word("header.n"): self._n(row["n"]),
+                word("header.mean_from"): self._cell(row["mean_before"], "score", hidden),
+                word("header.mean_to"): self._cell(row["mean_after"], "score", hidden),
+                word("header.difference_ci"): cell(fmt.fmt_estimate_ci(
+                    row["mean_diff"], row["ci_low"], row["ci_high"])),
+                word("header.p"): cell(fmt.fmt_p(row["p_t"], symbol=False)),
+                word("header.p_wilcoxon"): cell(fmt.fmt_p(row["wilcoxon_p"], symbol=False)),
+                word("header.d_z"): cell(fmt.fmt_estimate_ci(
+                    row["d_z"], row["d_z_ci_low"], row["d_z_ci_high"], decimals=2)),
+                word("header.g_av"): cell(fmt.fmt_estimate_ci(
+                    row["g_av"], row["g_av_ci_low"], row["g_av_ci_high"], decimals=2)),
+                word("header.share_improved"): cell(fmt.fmt_pct(row["share_improved"])),
+            })
+        return self._show(rows, [word("caveat.effects_method"),
+                                 self.suppression_note() if hidden_any else ""])
 
     def tabel_kosten_scenario(self):
         frame = self.table("kosten_scenario")
@@ -600,7 +583,7 @@ class Report:
             hidden_any |= hidden
             rows.append({
                 word("header.scenario"): word(f"scenario.{scenario}"),
-                word("header.n"): fmt.fmt_int(row["n"]),
+                word("header.n"): self._n(row["n"]),
                 word("gemiddeld_per_casus"): self._cell(row["mean_eur"], "eur", hidden),
                 word("header.total_eur"): self._cell(row["total_eur"], "eur", hidden),
             })
@@ -636,7 +619,7 @@ class Report:
         domains.sort(key=lambda d: order.index(d) if d in order else len(order))
         rows, hidden_any = [], False
         for domain in domains:
-            row = {word("health_domain.domein"): word(f"health_domain.{domain}")}
+            row = {word("header.domain"): word(f"health_domain.{domain}")}
             for wave, wave_date in waves:
                 sub = frame.filter((pl.col("domain") == domain) & (pl.col("wave") == wave))
                 column = f"{word('axis.wave')} {fmt.fmt_month(wave_date)}"
@@ -647,7 +630,7 @@ class Report:
                     row[column] = self.suppressed_cell()
                 else:
                     row[column] = (f"{fmt.fmt_number(sub['mean'][0])} "
-                                   f"(n = {fmt.fmt_int(sub['n'][0])})")
+                                   f"(n = {self._n(sub['n'][0])})")
             rows.append(row)
         return self._show(rows, [self.suppression_note() if hidden_any else ""])
 
@@ -700,17 +683,19 @@ class Report:
     def tabel_n_per_analyse(self):
         frame = self.table("n_per_analyse")
         rows = [{
-            word("analyse"): text_or_label(row["label"]),
-            word("header.n"): fmt.fmt_int(row["n"]),
-            word("eenheid"): text_or_label(row["unit"]),
+            word("header.analysis"): text_or_label(row["label"]),
+            word("header.n"): self._n(row["n"]),
+            word("header.unit"): text_or_label(row["unit"]),
         } for row in frame.iter_rows(named=True)]
         return self._show(rows)
 
     # -- manifest ----------------------------------------------------------------------------
 
     def tabel_invoer(self):
-        """Input files and their sha256 from the manifest."""
-        inputs = self.manifest.get("inputs") or {}
+        """Input files and the packaged reference data, with their sha256, from the manifest."""
+        inputs = {**(self.manifest.get("inputs") or {}),
+                  **{f"reference_data/{k}": v
+                     for k, v in (self.manifest.get("reference_data") or {}).items()}}
         if isinstance(inputs, dict):
             items = [(str(k), v.get("sha256", "") if isinstance(v, dict) else str(v))
                      for k, v in sorted(inputs.items())]
@@ -731,7 +716,10 @@ class Report:
         if params:
             lines.append(f"- {word('parameters')}:")
             lines += [f"    - `{k}` = `{v}`" for k, v in sorted(params.items())]
-        versions = m.get("versions") or m.get("package_versions") or {}
+        library = m.get("library_sha256")
+        if library:
+            lines.append(f"- {word('bibliotheek')}: `{library}`")
+        versions = m.get("packages") or {}
         if versions:
             lines.append(f"- {word('versies')}:")
             lines += [f"    - `{k}` {v}" for k, v in sorted(versions.items())]

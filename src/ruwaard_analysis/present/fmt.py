@@ -176,22 +176,22 @@ SIGNED_UNITS = frozenset({"points"})  # a difference: "+4,7" / "-0,3"
 def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = None) -> str:
     """A key figure's value in the format its ``unit`` (``key_figures.UNITS``) asks for.
 
-    Fixed formats: count -> ``fmt_int``; eur, eur_per_year -> ``fmt_eur`` (whole euros);
-    pct -> ``fmt_pct_points`` and share -> ``fmt_pct`` (whole percents); p -> ``fmt_p``.
-    Numbers: points -> signed ("+4,7"); score, months and anything else -> ``fmt_number``;
-    ``decimals`` (default 1) applies to these only. The aliases "aantal", "EUR", "%",
-    "fractie" are understood too.
+    Formats: count -> ``fmt_int``; eur, eur_per_year -> ``fmt_eur``; pct ->
+    ``fmt_pct_points`` and share -> ``fmt_pct``; p -> ``fmt_p``; points -> signed ("+4,7");
+    score, months and anything else -> ``fmt_number``. ``decimals`` defaults to 0 for euros
+    and percents and to 1 for numbers. The aliases "aantal", "EUR", "%", "fractie" are
+    understood too.
     """
     if is_missing(x):
         return labels.MISSING
     if unit in COUNT_UNITS:
         return fmt_int(x)
     if unit in EUR_UNITS:
-        return fmt_eur(x)
+        return fmt_eur(x, decimals or 0)
     if unit in PCT_UNITS:
-        return fmt_pct_points(x)
+        return fmt_pct_points(x, decimals or 0)
     if unit in SHARE_UNITS:
-        return fmt_pct(x)
+        return fmt_pct(x, decimals or 0)
     if unit == "p":
         return fmt_p(x)
     text = fmt_number(x, 1 if decimals is None else decimals)

@@ -195,6 +195,8 @@ HEADERS = {
     "domain": "Domein",
     "analysis": "Analyse",
     "unit": "Eenheid",
+    "p_wilcoxon": "p (Wilcoxon)",
+    "share_improved": "Verbeterd",
 }
 
 # Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
@@ -220,6 +222,7 @@ WORDS = {
     "commit": "Versie van de code (git-commit)",
     "notebooks": "Uitgevoerde notebooks",
     "onbekend": "onbekend",
+    "bibliotheek": "Controlegetal van de analysecode (sha256)",
 }
 
 AXES = {
@@ -334,6 +337,13 @@ CAVEATS = {
         "was vergaan."
     ),
     "price_year": "Bedragen in euro's van {price_year} (geïndexeerd met de CPI van het CBS).",
+    "effects_method": (
+        "Gepaard: alleen casussen met beide meetmomenten. Verschil met 95%-BI (t-verdeling); "
+        "p: gepaarde t-toets; p (Wilcoxon): rangtekentoets zoals R's wilcox.test (exact zonder "
+        "gelijke waarden, anders normale benadering met continuïteitscorrectie); d_z: verschil "
+        "gedeeld door de spreiding van de verschillen; g_av: verschil gedeeld door de gemiddelde "
+        "spreiding van beide momenten, met Hedges' correctie."
+    ),
 }
 
 SOURCES = {

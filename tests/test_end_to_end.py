@@ -1,0 +1,168 @@
+"""End to end on the real notebooks: demo data -> `ruwaard run` -> results -> report cells.
+
+One pipeline run per year is shared by the tests of this module (about 20 s each, cold).
+Everything goes to temporary folders; the project's own data/ is never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import io
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ruwaard_analysis import config
+from ruwaard_analysis.demo import write_demo_dataset
+from ruwaard_analysis.errors import DataValidationError
+from ruwaard_analysis.pipeline import print_key_figures, run_year
+
+pytestmark = pytest.mark.slow
+
+YEARS = (2016, 2017)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    data = root / "raw" / "demo"
+    write_demo_dataset(data)
+    dirs = {"data_dir": data, "processed_dir": root / "processed", "reports_dir": root / "reports"}
+    runs = {year: run_year(year, progress=False, **dirs) for year in YEARS}
+    return root, dirs, runs
+
+
+def _figures(dirs, year) -> dict:
+    return json.loads((dirs["processed_dir"] / str(year) / "key_figures.json").read_text())
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_notebook_ran_for_both_years(project):
+    _, dirs, runs = project
+    notebooks = sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb"))
+    for year in YEARS:
+        assert runs[year].ok
+        assert sorted(runs[year].executed) == notebooks
+        executed = dirs["reports_dir"] / str(year) / "notebooks"
+        assert sorted(p.stem for p in executed.glob("*.ipynb")) == notebooks
+
+
+def test_2016_shows_the_published_figures_computed(project):
+    _, dirs, _ = project
+    kf = _figures(dirs, 2016)
+    assert kf["casussen_steekproef"]["value"] == 13
+    assert kf["kostenanalyses_aantal"]["value"] == 9
+    assert kf["welbevinden_aandeel_verbeterd"]["value"] == 1.0
+    out = io.StringIO()
+    assert print_key_figures(2016, processed_dir=dirs["processed_dir"], file=out) == 0
+    text = out.getvalue()
+    from ruwaard_analysis.present.labels import label
+
+    def row(name):
+        return next(line for line in text.splitlines()
+                    if line.startswith(label(f"key_figure.{name}")))
+
+    assert row("welbevinden_voormeting_gemiddeld").split()[-5:][0] == "2,9", text
+    assert row("welbevinden_nameting_gemiddeld").split()[-5:][0] == "7,6", text
+
+
+def test_2017_shows_25_micro_analyses_rising_and_costs_falling(project):
+    _, dirs, _ = project
+    kf = _figures(dirs, 2017)
+    assert kf["casussen_steekproef"]["value"] == 25
+    assert kf["welbevinden_verschil_gemiddeld"]["value"] > 5
+    assert kf["welbevinden_aandeel_verbeterd"]["value"] == 1.0
+    assert 150 <= kf["casussen_totaal"]["value"] <= 250
+    tables = dirs["processed_dir"] / "2017" / "tables"
+    savings = pl.read_parquet(tables / "kosten_besparing.parquet")
+    current = savings.filter(pl.col("measure") == "saving_vs_current").row(0, named=True)
+    assert current["n"] == 25 and current["min"] > 0  # every case's yearly costs fell
+
+
+def test_manifest_traces_inputs_and_parameters(project):
+    _, dirs, _ = project
+    manifest = json.loads((dirs["processed_dir"] / "2017" / "manifest.json").read_text())
+    inputs = json.dumps(manifest["inputs"])
+    data = dirs["data_dir"] / "wellbeing.synthetic.csv"
+    assert "wellbeing.synthetic.csv" in inputs
+    assert hashlib.sha256(data.read_bytes()).hexdigest() in inputs
+    assert manifest["parameters"]["year"] == 2017
+    assert manifest["parameters"]["min_cell_size"] == config.MIN_CELL_SIZE
+    assert "polars" in json.dumps(manifest)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_report_cell_runs_on_the_pipeline_results(project, year):
+    from test_quarto_project import execute_report, shown
+
+    _, dirs, _ = project
+    outputs = execute_report(year, dirs["processed_dir"] / str(year))
+    document = "\n".join(shown(o) for o in outputs)
+    for bad in (r"kerncijfer ontbreekt", r"Traceback", r"\bnan\b", r"\bNone\b"):
+        assert not re.search(bad, document), bad
+    if year == 2016:
+        assert "2,9" in document and "7,6" in document
+
+
+def test_rerun_is_cached_and_forced_rerun_is_byte_identical(project, tmp_path):
+    root, dirs, _ = project
+    warm = run_year(2016, progress=False, **dirs)
+    assert warm.executed == [] or list(warm.executed) == []
+    other = {**dirs, "processed_dir": tmp_path / "processed", "reports_dir": tmp_path / "reports"}
+    again = run_year(2016, progress=False, force=True, **other)
+    assert again.ok
+    first = _digest(dirs["processed_dir"] / "2016")
+    second = _digest(other["processed_dir"] / "2016")
+    assert first == second
+
+
+def test_small_groups_never_reach_results_or_report(project, tmp_path):
+    """min_cell_size above the 13 cases of 2016: nothing about them may be published."""
+    root, dirs, _ = project
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(config.NOTEBOOKS_DIR / "01_welbevinden.ipynb", notebooks)
+    out = {"processed_dir": tmp_path / "processed", "reports_dir": tmp_path / "reports"}
+    run_year(2016, data_dir=dirs["data_dir"], min_cell_size=14, notebooks_dir=notebooks,
+             progress=False, **out)
+    folder = out["processed_dir"] / "2016"
+    kf = json.loads((folder / "key_figures.json").read_text())
+    assert kf["welbevinden_voormeting_gemiddeld"]["suppressed"]
+    assert kf["welbevinden_voormeting_gemiddeld"]["value"] is None
+    published = "".join(p.read_text(encoding="utf-8", errors="ignore")
+                        for p in folder.rglob("*") if p.suffix in (".json", ".svg"))
+    assert "2.923" not in published and "7.615" not in published
+    # the slope chart of single cases is left out entirely, not drawn with a caveat only
+    spec = json.loads((folder / "figures" / "welbevinden_voor_na.vl.json").read_text())
+    scores = [v for d in spec.get("datasets", {}).values() for row in d for k, v in row.items()
+              if k == "score"]
+    assert scores == []
+
+
+def test_broken_input_fails_with_the_named_error_and_keeps_results(project, tmp_path):
+    root, dirs, _ = project
+    broken = tmp_path / "broken"
+    shutil.copytree(dirs["data_dir"], broken)
+    path = broken / "wellbeing.synthetic.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[header.index("score")] = "11"
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = _digest(dirs["processed_dir"] / "2016")
+    with pytest.raises(DataValidationError) as err:
+        run_year(2016, data_dir=broken, progress=False, processed_dir=dirs["processed_dir"],
+                 reports_dir=dirs["reports_dir"])
+    problem = err.value.problems[0]
+    assert problem.file.endswith("wellbeing.synthetic.csv")
+    assert problem.row == 4 and problem.column == "score"
+    assert _digest(dirs["processed_dir"] / "2016") == before
