@@ -261,3 +261,25 @@ def test_chart_html_is_offline():
     assert "cdn.jsdelivr" not in page
     assert "vegaEmbed" in page
     assert '"decimal": ","' in page
+
+
+def test_slope_chart_bytes_do_not_depend_on_row_order():
+    """group_by order varies between runs; the chart (and so the results' bytes) must not."""
+    import json
+
+    import numpy as np
+
+    from ruwaard_analysis.present.charts import wellbeing_slope_chart
+    from ruwaard_analysis.present.theme import chart_spec
+
+    rng = np.random.default_rng(3)
+    ids = [f"C{i:03d}" for i in range(12)]
+    scores = pl.DataFrame({
+        "case_id": ids * 2,
+        "moment": ["voormeting"] * 12 + ["nameting"] * 12,
+        "score": np.concatenate([rng.integers(1, 5, 12), rng.integers(6, 10, 12)]).astype(float),
+    })
+    reference = json.dumps(chart_spec(wellbeing_slope_chart(scores)), sort_keys=True)
+    for seed in range(5):
+        shuffled = scores.sample(fraction=1.0, shuffle=True, seed=seed)
+        assert json.dumps(chart_spec(wellbeing_slope_chart(shuffled)), sort_keys=True) == reference

@@ -7,9 +7,9 @@ Everything goes to temporary folders; the project's own data/ is never touched.
 from __future__ import annotations
 
 import hashlib
-import re
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 

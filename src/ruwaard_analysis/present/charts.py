@@ -95,7 +95,7 @@ def _descriptive_summary(scores: pl.DataFrame, confidence: float = 0.95) -> pl.D
 
     per = scores.group_by("moment").agg(
         pl.len().alias("n"), pl.col("score").mean().alias("mean"), pl.col("score").std().alias("sd")
-    )
+    ).sort("moment")  # group_by order varies from run to run; the spec's bytes must not
     half = [
         t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n) if n > 1 and sd is not None else None
         for n, sd in per.select("n", "sd").iter_rows()
@@ -124,8 +124,9 @@ def wellbeing_slope_chart(
     the chart: lines are numbered 1..k instead.
     """
     _require(scores, ["case_id", "moment", "score"], "wellbeing_slope_chart")
-    scores = scores.filter(pl.col("score").is_not_null())
-    counts = scores.group_by("moment").agg(pl.col("case_id").n_unique().alias("n"))
+    # a fixed row order: the same data give the same bytes, however the rows arrive
+    scores = scores.filter(pl.col("score").is_not_null()).sort("case_id", "moment")
+    counts = scores.group_by("moment").agg(pl.col("case_id").n_unique().alias("n")).sort("moment")
     counts = _with_labels(counts, "moment", "moment")
     kept, hidden = _split_small(counts.with_columns(pl.lit(0.0).alias("_v")), "n", ["_v"],
                                 min_cell_size, "label")
@@ -133,7 +134,7 @@ def wellbeing_slope_chart(
     lines = scores.filter(pl.col("moment").is_in(keep))
     lines = _with_labels(lines, "moment", "moment").with_columns(
         pl.col("case_id").rank("dense").cast(pl.Int64).alias("case")
-    ).select("case", "label", "score")
+    ).select("case", "label", "score").sort("case", "label")
     if summary is None:
         summary = _descriptive_summary(scores)
     _require(summary, ["moment", "mean", "ci_low", "ci_high"], "wellbeing_slope_chart summary")
