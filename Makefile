@@ -34,11 +34,12 @@ report: demo-data ## the main job: demo data, analysis for 2016 and 2017, the re
 	$(BIN)/ruwaard report --year 2016
 	$(BIN)/ruwaard report --year 2017
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) ## lint and run the whole test suite (what CI runs)
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff over the code
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 bench: $(STAMP) ## run the benchmarks; figures go in benchmarks/README.md
 	$(BIN)/python -m benchmarks

@@ -283,3 +283,24 @@ def test_slope_chart_bytes_do_not_depend_on_row_order():
     for seed in range(5):
         shuffled = scores.sample(fraction=1.0, shuffle=True, seed=seed)
         assert json.dumps(chart_spec(wellbeing_slope_chart(shuffled)), sort_keys=True) == reference
+
+
+def test_notebook_output_is_static_svg_without_cdn():
+    import altair as alt
+
+    from ruwaard_analysis.present.theme import enable_notebook_output
+
+    before = alt.renderers.active
+    try:
+        enable_notebook_output()
+        chart = alt.Chart(pl.DataFrame({"x": [1000.5, 20000.0], "y": [1, 2]})).mark_point().encode(
+            x="x:Q", y="y:Q")
+        bundle = chart._repr_mimebundle_()
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert list(bundle) == ["image/svg+xml"]
+        svg = bundle["image/svg+xml"]
+        assert "<svg" in svg and "cdn" not in svg and "<script" not in svg
+        assert "20.000" in svg  # Dutch thousands separator on the axis
+    finally:
+        alt.renderers.enable(before)
+        alt.theme.enable("default")

@@ -55,6 +55,16 @@ def test_every_notebook_ran_for_both_years(project):
         assert sorted(p.stem for p in executed.glob("*.ipynb")) == notebooks
 
 
+def test_executed_notebooks_show_charts_without_internet(project):
+    """Executed notebooks are shared as HTML without Quarto: no chart may need a CDN script."""
+    _, dirs, _ = project
+    for notebook in (dirs["reports_dir"] / "2017" / "notebooks").glob("*.ipynb"):
+        text = notebook.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and "vega-embed" not in text, notebook.name
+    welzijn = (dirs["reports_dir"] / "2017" / "notebooks" / "01_welbevinden.ipynb").read_text()
+    assert "image/svg+xml" in welzijn
+
+
 def test_2016_shows_the_published_figures_computed(project):
     _, dirs, _ = project
     kf = _figures(dirs, 2016)

@@ -109,6 +109,27 @@ def enable_theme() -> None:
     alt.theme.enable(THEME_NAME)
 
 
+RENDERER_NAME = "ruwaard-svg"
+
+
+def _svg_renderer(spec: dict, **_: object) -> dict:
+    """Altair renderer: the chart as static SVG (vl-convert, Dutch locale), no script, no CDN."""
+    return {"image/svg+xml": vlc.vegalite_to_svg(
+        spec, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE)}
+
+
+def enable_notebook_output() -> None:
+    """Charts in a notebook as themed static SVG with Dutch number formats.
+
+    The executed notebooks are shared as HTML when Quarto is missing; altair's default
+    renderer would load the Vega scripts from a CDN there and show nothing offline.
+    """
+    enable_theme()
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, _svg_renderer)
+    alt.renderers.enable(RENDERER_NAME)
+
+
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec with the theme applied (validated by altair)."""
     with alt.theme.enable(THEME_NAME):
