@@ -82,6 +82,12 @@ def test_2016_shows_the_published_figures_computed(project):
 
     assert row("welbevinden_voormeting_gemiddeld").split()[-5:][0] == "2,9", text
     assert row("welbevinden_nameting_gemiddeld").split()[-5:][0] == "7,6", text
+    # read in the steering group's order, not alphabetically
+    first_rows = text.splitlines()[3:5]
+    assert first_rows[0].startswith(label("key_figure.casussen_totaal")), text
+    assert first_rows[1].startswith(label("key_figure.casussen_steekproef")), text
+    # visitor weeks are not people: shown as a count of weeks, not as "<5"
+    assert row("bezoekers_per_week_gemiddeld").rstrip().endswith("4 weken"), text
 
 
 def test_2017_shows_25_micro_analyses_rising_and_costs_falling(project):

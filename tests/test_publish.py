@@ -105,6 +105,7 @@ def test_neighbourhood_wijkprofiel_and_visitors_are_not_suppressed_by_weeks(fram
     _check_contract(pub)
     visitors = pub.key_figures["bezoekers_per_week_gemiddeld"]
     assert visitors["n"] < 5 and not visitors["suppressed"]  # n counts weeks, not people
+    assert visitors["n_unit"] == "weken" and visitors["value"] is not None
     profile = pub.tables["wijkprofiel"]
     assert profile["indicator"].to_list()[0] == "inhabitants"
     assert profile.filter(pl.col("indicator") == "inhabitants")["nederland"].item() > 17e6

@@ -12,6 +12,29 @@ import math
 
 UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "share", "pct", "p")
 
+# The order in which the steering group reads the key figures (report summary and
+# `ruwaard numbers`); figures not listed follow in name order.
+DISPLAY_ORDER: tuple[str, ...] = (
+    "casussen_totaal",
+    "casussen_steekproef",
+    "welbevinden_voormeting_gemiddeld",
+    "welbevinden_nameting_gemiddeld",
+    "welbevinden_herhaalmeting_gemiddeld",
+    "welbevinden_verschil_gemiddeld",
+    "kostenanalyses_aantal",
+    "kosten_besparing_per_jaar_gemiddeld",
+    "kosten_extrapolatie_besparing_totaal",
+    "positieve_gezondheid_respondenten",
+    "wijkbudget_per_inwoner",
+    "bezoekers_per_week_gemiddeld",
+)
+
+
+def in_display_order(names) -> list[str]:
+    """``names`` in ``DISPLAY_ORDER``, the others after them in name order."""
+    rank = {name: i for i, name in enumerate(DISPLAY_ORDER)}
+    return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+
 
 def key_figure(
     value: float | int | None,
@@ -21,8 +44,13 @@ def key_figure(
     label: str,
     ci_low: float | None = None,
     ci_high: float | None = None,
+    n_unit: str | None = None,
 ) -> dict:
-    """One key figure. Refuses NaN and unknown units, so nothing silently reaches the report."""
+    """One key figure. Refuses NaN and unknown units, so nothing silently reaches the report.
+
+    ``n`` counts people unless ``n_unit`` says otherwise (e.g. ``"weeks"``); only counts of
+    people fall under the minimum cell size, so only they are shown as "<5".
+    """
     if unit not in UNITS:
         raise ValueError(f"unknown unit {unit!r}; expected one of {UNITS}")
     for name, x in (("value", value), ("ci_low", ci_low), ("ci_high", ci_high)):
@@ -38,7 +66,7 @@ def key_figure(
             return None
         return int(x) if isinstance(x, bool | int) or unit == "count" else float(x)
 
-    return {
+    record = {
         "value": plain(value),
         "n": int(n),
         "unit": unit,
@@ -47,3 +75,6 @@ def key_figure(
         "ci_high": plain(ci_high),
         "suppressed": False,
     }
+    if n_unit is not None:
+        record["n_unit"] = n_unit
+    return record

@@ -1052,7 +1052,12 @@ def format_key_figure(
     else:
         value_text = fmt.fmt_value(value, unit, decimals)
     n = figure.get("n")
-    n_text = "" if n is None else fmt.fmt_count(n, min_cell_size)
+    if n is None:
+        n_text = ""
+    elif figure.get("n_unit"):  # not a count of people (e.g. weeks): no cell-size rule
+        n_text = f"{fmt.fmt_int(n)} {figure['n_unit']}"
+    else:
+        n_text = fmt.fmt_count(n, min_cell_size)
     low, high = figure.get("ci_low"), figure.get("ci_high")
     if low is None or high is None or figure.get("suppressed"):
         ci_text = ""
@@ -1088,8 +1093,11 @@ def print_key_figures(
     if not figures:
         print(f"De resultaten van {year} bevatten geen kengetallen.", file=out)
         return 0
+    from .key_figures import in_display_order
+
     rows = [("Kengetal", "Waarde", "n", "95%-BI")]
-    for name, fig in figures.items():
+    for name in in_display_order(figures):
+        fig = figures[name]
         rows.append((fig.get("label") or name, *format_key_figure(fig, min_cell)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"Kengetallen {year}", file=out)

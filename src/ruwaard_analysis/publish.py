@@ -34,7 +34,6 @@ class Published:
     min_cell_size: int
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     key_figures: dict[str, dict] = field(default_factory=dict)
-    not_about_people: set[str] = field(default_factory=set)
 
     def table(self, name: str, frame: pl.DataFrame, *, value_cols: list[str] | None = None,
               n_col: str = "n") -> pl.DataFrame:
@@ -48,18 +47,16 @@ class Published:
         return frame
 
     def figure(self, name: str, value, *, n: int, unit: str, ci_low=None, ci_high=None,
-               about_people: bool = True) -> dict:
+               n_unit: str | None = None) -> dict:
         """Add a key figure labelled from ``present.labels`` (group ``key_figure``).
 
-        ``about_people=False`` marks a figure whose ``n`` counts something other than people
-        (weeks of visitor counts): the minimum cell size, a rule about people, does not apply.
+        ``n_unit`` marks a figure whose ``n`` counts something other than people (``"weken"``
+        for weekly visitor counts): the minimum cell size, a rule about people, does not apply.
         """
         record = key_figure(value, n=n, unit=unit, label=labels.label(f"key_figure.{name}"),
-                            ci_low=ci_low, ci_high=ci_high)
-        if about_people:
+                            ci_low=ci_low, ci_high=ci_high, n_unit=n_unit)
+        if n_unit is None:
             record = _suppress_kf(record, self.min_cell_size)
-        else:
-            self.not_about_people.add(name)
         record.pop("display", None)
         self.key_figures[name] = record
         return record
@@ -71,7 +68,6 @@ class Published:
             raise ValueError(f"published twice: {sorted(clash)}")
         self.tables.update(other.tables)
         self.key_figures.update(other.key_figures)
-        self.not_about_people |= other.not_about_people
         return self
 
     def write(self, output_dir: str | Path, notebook: str) -> None:
@@ -79,7 +75,7 @@ class Published:
         from .results import write_key_figures, write_table
 
         assert_key_figures_safe(
-            {k: v for k, v in self.key_figures.items() if k not in self.not_about_people},
+            {k: v for k, v in self.key_figures.items() if "n_unit" not in v},
             self.min_cell_size)
         for name in sorted(self.tables):
             write_table(output_dir, name, self.tables[name])
@@ -362,7 +358,7 @@ def neighbourhood(
         if this_year.height:
             pub.figure("bezoekers_per_week_gemiddeld",
                        float(this_year["unique_visitors"].mean()), n=this_year.height,
-                       unit="count", about_people=False)
+                       unit="count", n_unit="weken")
     return pub
 
 

@@ -24,6 +24,7 @@ import polars as pl
 
 from . import config, results
 from .errors import RuwaardError
+from .key_figures import DISPLAY_ORDER
 from .present import fmt, labels
 
 # --------------------------------------------------------------------------------------------
@@ -152,20 +153,7 @@ REQUIRED_FIGURES: dict[str, FigureSpec] = {
 }
 
 # Key figures in the summary table, in this order (those present for the year).
-SUMMARY_KEY_FIGURES: tuple[str, ...] = (
-    "casussen_totaal",
-    "casussen_steekproef",
-    "welbevinden_voormeting_gemiddeld",
-    "welbevinden_nameting_gemiddeld",
-    "welbevinden_herhaalmeting_gemiddeld",
-    "welbevinden_verschil_gemiddeld",
-    "kostenanalyses_aantal",
-    "kosten_besparing_per_jaar_gemiddeld",
-    "kosten_extrapolatie_besparing_totaal",
-    "positieve_gezondheid_respondenten",
-    "wijkbudget_per_inwoner",
-    "bezoekers_per_week_gemiddeld",
-)
+SUMMARY_KEY_FIGURES: tuple[str, ...] = DISPLAY_ORDER
 
 # The researchers' narrative: reports/YEAR/tekst/NAME.md, in the order of the report.
 NARRATIVE_PARTS: tuple[str, ...] = (
@@ -412,7 +400,7 @@ class Report:
         if part == "label":
             return text_or_label(kf.get("label") or name)
         if part == "n":
-            return self._n(kf.get("n"))
+            return self._n(kf.get("n")) if "n_unit" not in kf else fmt.fmt_int(kf.get("n"))
         if kf.get("suppressed"):
             return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
         if part == "bi":
