@@ -45,4 +45,4 @@ bench: $(STAMP) ## run the benchmarks; figures go in benchmarks/README.md
 	$(BIN)/python -m benchmarks
 
 clean: ## remove generated results (never data/raw)
-	rm -rf data/processed/[0-9]* reports/[0-9]*/notebooks .pytest_cache
+	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json .pytest_cache
