@@ -509,24 +509,27 @@ class Report:
         } for row in frame.iter_rows(named=True)]
         return self._show(rows, [word("source.cbs")])
 
+    @staticmethod
+    def _rows_in_order(frame: pl.DataFrame, column: str, order: tuple[str, ...]):
+        """(category, row, suppressed) for each category of ``order`` present in ``frame``."""
+        for value in order:
+            sub = frame.filter(pl.col(column) == value)
+            if sub.height:
+                row = sub.row(0, named=True)
+                yield value, row, bool(row["suppressed"])
+
+    def _note_if_suppressed(self, found: list) -> str:
+        return self.suppression_note() if any(hidden for *_, hidden in found) else ""
+
     def tabel_welbevinden(self):
-        frame = self.table("welbevinden_momenten")
-        rows, hidden_any = [], False
-        for moment in MOMENTS:
-            sub = frame.filter(pl.col("moment") == moment)
-            if sub.height == 0:
-                continue
-            row = sub.row(0, named=True)
-            hidden = bool(row["suppressed"])
-            hidden_any |= hidden
-            rows.append({
-                word("axis.moment"): word(f"moment.{moment}"),
-                word("header.n"): self._n(row["n"]),
-                word("stat.mean"): self._cell(row["mean"], "score", hidden),
-                word("header.ci"): labels.MISSING if hidden
-                else fmt_ci(row["ci_low"], row["ci_high"]),
-            })
-        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+        found = list(self._rows_in_order(self.table("welbevinden_momenten"), "moment", MOMENTS))
+        rows = [{
+            word("axis.moment"): word(f"moment.{moment}"),
+            word("header.n"): self._n(row["n"]),
+            word("stat.mean"): self._cell(row["mean"], "score", hidden),
+            word("header.ci"): labels.MISSING if hidden else fmt_ci(row["ci_low"], row["ci_high"]),
+        } for moment, row, hidden in found]
+        return self._show(rows, [self._note_if_suppressed(found)])
 
     def tabel_effecten(self):
         """Paired change per comparison: means, difference with 95%-BI, tests, effect sizes."""
@@ -560,22 +563,14 @@ class Report:
                                  self.suppression_note() if hidden_any else ""])
 
     def tabel_kosten_scenario(self):
-        frame = self.table("kosten_scenario")
-        rows, hidden_any = [], False
-        for scenario in SCENARIOS:
-            sub = frame.filter(pl.col("scenario") == scenario)
-            if sub.height == 0:
-                continue
-            row = sub.row(0, named=True)
-            hidden = bool(row["suppressed"])
-            hidden_any |= hidden
-            rows.append({
-                word("header.scenario"): word(f"scenario.{scenario}"),
-                word("header.n"): self._n(row["n"]),
-                word("gemiddeld_per_casus"): self._cell(row["mean_eur"], "eur", hidden),
-                word("header.total_eur"): self._cell(row["total_eur"], "eur", hidden),
-            })
-        return self._show(rows, [self.suppression_note() if hidden_any else ""])
+        found = list(self._rows_in_order(self.table("kosten_scenario"), "scenario", SCENARIOS))
+        rows = [{
+            word("header.scenario"): word(f"scenario.{scenario}"),
+            word("header.n"): self._n(row["n"]),
+            word("gemiddeld_per_casus"): self._cell(row["mean_eur"], "eur", hidden),
+            word("header.total_eur"): self._cell(row["total_eur"], "eur", hidden),
+        } for scenario, row, hidden in found]
+        return self._show(rows, [self._note_if_suppressed(found)])
 
     def tabel_kosten_betaler(self):
         frame = self.table("kosten_betaler")
