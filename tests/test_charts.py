@@ -165,7 +165,7 @@ def test_slope_chart_without_summary_draws_mean_and_t_interval():
 def test_alt_text_is_dutch_formatted_and_leaves_out_the_small_group():
     spec = theme.chart_spec(CHARTS["wellbeing_trajectory"]())
     assert spec["description"] == (
-        "Gemiddelde welzijnsscore (1-10) met 95%-betrouwbaarheidsinterval op 2 meetmomenten: "
+        "Gemiddeld ervaren welbevinden (1-10) met 95%-betrouwbaarheidsinterval op 2 meetmomenten: "
         "Voormeting 2,9 (95%-BI 2,4 tot 3,4); Nameting (±6 weken) 7,6 (95%-BI 7,1 tot 8,1)."
     )
 

@@ -5,96 +5,29 @@ The render itself is tested only where `quarto` is on PATH."""
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
+from render_rehearsal import (
+    QMD,
+    execute_report,
+    front_matter,
+    prose,
+    python_cells,
+    quarto_target,
+    shown,
+)
 from test_report_content import write_fixture_results
 
 from ruwaard_analysis import config
 from ruwaard_analysis import report_content as rc
 
 ROOT = Path(__file__).resolve().parents[1]
-QMD = ROOT / "reports" / "leergeschiedenis.qmd"
 YEARS = (2016, 2017)
-
-
-@dataclass
-class Cell:
-    code: str
-    options: dict = field(default_factory=dict)
-    line: int = 0
-
-
-def front_matter(text: str) -> dict:
-    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
-    assert match, "the .qmd starts with a YAML front matter"
-    return yaml.safe_load(match.group(1))
-
-
-def python_cells(text: str) -> list[Cell]:
-    """The ```{python} chunks of a .qmd, with their `#|` options parsed as YAML."""
-    cells = []
-    for match in re.finditer(r"^```\{python\}[^\n]*\n(.*?)^```[ \t]*$", text, flags=re.S | re.M):
-        lines = match.group(1).splitlines()
-        option_lines = [ln[3:] for ln in lines if ln.startswith("#| ")]
-        code = "\n".join(ln for ln in lines if not ln.startswith("#|"))
-        options = yaml.safe_load("\n".join(option_lines)) or {}
-        cells.append(Cell(code, options, text[: match.start()].count("\n") + 1))
-    return cells
-
-
-def prose(text: str) -> str:
-    """The .qmd without front matter and code chunks: what a reader reads as typed."""
-    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
-    return re.sub(r"^```\{python\}.*?^```[ \t]*$", "", text, flags=re.S | re.M)
-
-
-@dataclass
-class Output:
-    cell: Cell
-    stdout: str
-    value: object
-
-
-def execute_report(year: int, results_dir: Path | None) -> list[Output]:
-    """Run every Python cell as Quarto does: parameters cell, injected parameters, the rest."""
-    cells = python_cells(QMD.read_text(encoding="utf-8"))
-    namespace: dict = {"__name__": "__main__"}
-    injected = Cell(f"year = {year}\nresults_dir = {str(results_dir) if results_dir else None!r}")
-    order = [cells[0], injected, *cells[1:]]
-    outputs = []
-    for cell in order:
-        tree = ast.parse(cell.code)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        buffer = io.StringIO()
-        value = None
-        with contextlib.redirect_stdout(buffer):
-            exec(compile(tree, f"{QMD.name}:{cell.line}", "exec"), namespace)
-            if last is not None:
-                value = eval(compile(ast.Expression(last.value), f"{QMD.name}:{cell.line}",
-                                     "eval"), namespace)
-        outputs.append(Output(cell, buffer.getvalue(), value))
-    return outputs
-
-
-def shown(output: Output) -> str:
-    """What the cell puts in the document: printed Markdown, table HTML or Markdown."""
-    value = output.value
-    if value is None:
-        return output.stdout
-    if hasattr(value, "as_raw_html"):
-        return output.stdout + value.as_raw_html()
-    if hasattr(value, "_repr_markdown_"):
-        return output.stdout + value._repr_markdown_()
-    return output.stdout + repr(value)
 
 
 # -- _quarto.yml ---------------------------------------------------------------------------------
@@ -120,10 +53,25 @@ def test_quarto_yml_is_dutch_self_contained_and_typst(project):
     assert project["execute"].get("error", False) is False  # a failing cell fails the render
 
 
+FILE_OPTIONS = ("css", "include-in-header", "include-before-body", "include-after-body")
+
+
 def test_files_named_in_quarto_yml_exist(project):
-    named = [project["format"]["html"]["css"], project["format"]["typst"]["include-in-header"]]
+    named = [options[key] for options in project["format"].values() for key in FILE_OPTIONS
+             if key in options]
+    assert project["format"]["html"]["css"] in named
     for path in named:
         assert (ROOT / path).is_file(), path
+
+
+def test_typst_styling_comes_after_the_template_show_rule(project):
+    # Quarto's article() sets par(justify: true) and the text language itself: rules in a
+    # header include come before `#show: doc => article(...)` and are overridden; rules at
+    # the start of the body apply inside it.
+    typst = project["format"]["typst"]
+    assert "include-in-header" not in typst
+    styling = (ROOT / typst["include-before-body"]).read_text(encoding="utf-8")
+    assert "#set par(justify: false)" in styling and 'lang: "nl"' in styling
 
 
 def test_no_output_dir_so_reports_land_beside_the_source(project):
@@ -205,26 +153,6 @@ def test_texts_are_marked_drafts_without_typed_numbers(path):
 
 
 # -- executing every cell ------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def quarto_target(folder: Path, target: str | None):
-    """Set QUARTO_EXECUTE_INFO as Quarto does for ``target`` (None: outside a render)."""
-    import json
-    import os
-
-    old = os.environ.pop("QUARTO_EXECUTE_INFO", None)
-    if target:
-        info = folder / "execute-info.json"
-        info.write_text(json.dumps({"document-path": str(QMD), "format": {
-            "identifier": {"base-format": target, "target-format": target}}}))
-        os.environ["QUARTO_EXECUTE_INFO"] = str(info)
-    try:
-        yield
-    finally:
-        os.environ.pop("QUARTO_EXECUTE_INFO", None)
-        if old is not None:
-            os.environ["QUARTO_EXECUTE_INFO"] = old
 
 
 @pytest.fixture(scope="module",

@@ -13,6 +13,7 @@ import pytest
 
 from ruwaard_analysis import config
 from ruwaard_analysis import report_content as rc
+from ruwaard_analysis.present import tables
 
 # A 1x1 PNG: the report only links figures, it never decodes them.
 PNG = bytes.fromhex(
@@ -323,7 +324,7 @@ def test_typst_target_gets_pipe_tables_and_png(results_2017):
     report = rc.Report(2017, results_2017, target="typst")
     table = report.tabel_welbevinden().data
     assert table.startswith("| Meetmoment |") and "| 2,9 |" in table
-    assert "|---|" in table and "minder dan 5 waarnemingen" in table
+    assert "|:---" in table and "---:|" in table and "minder dan 5 waarnemingen" in table
     assert ".png)" in report.figuur("kosten_scenario", "Kosten")
 
 
@@ -347,8 +348,8 @@ def test_target_format_is_read_from_quarto_execute_info(tmp_path, monkeypatch):
 
 
 def test_markdown_table_escapes_pipes():
-    text = rc.markdown_table(pl.DataFrame({"a|b": ["x|y"]}), ["Noot."])
-    assert text == "| a\\|b |\n|---|\n| x\\|y |\n\nNoot."
+    text = tables.markdown_table(pl.DataFrame({"a|b": ["x|y"]}), ["Noot."])
+    assert text == "| a\\|b |\n|:---|\n| x\\|y |\n\nNoot."
 
 
 def test_figure_is_a_relative_png_with_alt_text(report_2017, results_2017):

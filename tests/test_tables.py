@@ -69,20 +69,61 @@ def test_effects_table_snapshot():
         "p_t": [0.00001, 0.0123], "d_z": [2.345, 1.234], "g_av": [2.1, 1.1],
     })
     gt = tables.effects_table(frame)
-    assert cells(gt) == [
-        "Welzijn", "Voormeting", "Nameting (±6 weken)", "13", "2,9", "7,6", "4,7 (4,1 tot 5,8)",
-        "< 0,001", "2,35", "2,10",
-        "Welzijn", "Voormeting", "Herhaalmeting (6-12 maanden)", "<5", "–", "–", "–", "–", "–",
-        "–",
-    ]
+    # a row per statistic, a column per comparison; the suppressed comparison shows "<5" and "–"
     assert headers(gt) == [
-        "Uitkomst", "Van", "Naar", "n", "Gemiddelde ervoor", "Gemiddelde erna",
-        "Verschil (95%-BI)", "p", "d_z", "g_av",
+        "Maat", "Welzijn: Voormeting → Nameting (±6 weken)",
+        "Welzijn: Voormeting → Herhaalmeting (6-12 maanden)",
+    ]
+    assert cells(gt) == [
+        "n (casussen met beide metingen)", "13", "<5",
+        "Gemiddelde ervoor", "2,9", "–",
+        "Gemiddelde erna", "7,6", "–",
+        "Verschil (95%-BI)", "4,7 (4,1 tot 5,8)", "–",
+        "p (gepaarde t-toets)", "< 0,001", "–",
+        "Effectgrootte dz", "2,35", "–",
+        "Effectgrootte gav", "2,10", "–",
     ]
     raw = gt.as_raw_html()
     for leaked in ("6,8", "3,7", "0,012", "1,23"):
         assert leaked not in raw
+    assert labels.CAVEATS["suppression"].format(min_cell_size=MIN) in html.unescape(raw)
     no_raw_missing(gt)
+
+
+def test_effects_display_shows_intervals_and_wilcoxon_when_present():
+    frame = pl.DataFrame({
+        "label_before": ["voormeting"], "label_after": ["nameting"], "n": [25],
+        "mean_before": [2.9], "mean_after": [8.0], "mean_diff": [5.1], "ci_low": [4.8],
+        "ci_high": [5.4], "p_t": [1e-9], "wilcoxon_p": [0.0000596], "d_z": [6.45],
+        "d_z_ci_low": [4.59], "d_z_ci_high": [8.3], "g_av": [4.33], "g_av_ci_low": [3.08],
+        "g_av_ci_high": [5.57], "share_improved": [1.0], "suppressed": [False],
+    })
+    display, hidden = tables.effects_display(frame)
+    assert not hidden
+    assert display.columns == ["Maat", "Voormeting → Nameting (±6 weken)"]
+    shown = dict(display.rows())
+    assert shown["Effectgrootte dz (95%-BI)"] == "6,45 (4,59 tot 8,30)"
+    assert shown["Effectgrootte gav (95%-BI)"] == "4,33 (3,08 tot 5,57)"
+    assert shown["p (Wilcoxon)"] == "< 0,001"
+    assert shown["Aandeel verbeterd"] == "100%"
+    # a comparison already suppressed upstream stays suppressed whatever its n
+    display, hidden = tables.effects_display(frame.with_columns(pl.lit(True).alias("suppressed")))
+    assert hidden and dict(display.rows())["Verschil (95%-BI)"] == "–"
+
+
+def test_numbers_are_right_aligned_and_text_left():
+    display = pl.DataFrame({"Kerncijfer": ["Casussen", "Gemiddelde"], "Waarde": ["200", "2,9"],
+                            "95%-BI": ["–", "95%-BI 2,4 tot 3,3"], "Eenheid": ["casussen", "–"]})
+    assert tables.numeric_columns(display) == ["Waarde", "95%-BI"]
+    lines = tables.markdown_table(display, ["Noot."]).splitlines()
+    rule = lines[1].strip("|").split("|")
+    assert rule[0].startswith(":") and not rule[0].endswith(":")   # text: left
+    assert rule[1].endswith(":") and not rule[1].startswith(":")   # numbers: right
+    # widths after the longest cell: the interval column gets more room than the value column
+    assert len(rule[2]) > len(rule[1])
+    assert lines[-1] == "Noot."
+    raw = tables.gt_table(display).as_raw_html()
+    assert re.search(r'gt_right[^>]*>200<', raw) and re.search(r'gt_left[^>]*>Casussen<', raw)
 
 
 def test_costs_table_snapshot_and_suppression():

@@ -25,7 +25,7 @@ import polars as pl
 from . import config, results
 from .errors import RuwaardError
 from .key_figures import DISPLAY_ORDER
-from .present import fmt, labels
+from .present import fmt, labels, tables
 
 # --------------------------------------------------------------------------------------------
 # The contract: what the report reads from data/processed/YEAR/
@@ -268,21 +268,6 @@ def _note(text: str) -> str:
     return f"*{text}.*"
 
 
-def _md_cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(frame: pl.DataFrame, notes: list[str] | None = None) -> str:
-    """A pipe table of already formatted strings (for Typst: a native table, numbers kept)."""
-    head = "| " + " | ".join(_md_cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in frame.rows()]
-    text = "\n".join([head, rule, *body])
-    for note in notes or []:
-        text += f"\n\n{note}"
-    return text
-
-
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.(waarde|n|bi|ci_low|ci_high|label))?\}")
 
 
@@ -463,18 +448,13 @@ class Report:
 
     # -- tables ------------------------------------------------------------------------------
 
-    def _show(self, rows: list[dict], notes: list[str] | None = None):
+    def _show(self, rows: list[dict] | pl.DataFrame, notes: list[str] | None = None):
         """Formatted rows as a great-tables table (HTML) or a pipe table (Typst)."""
-        frame = pl.DataFrame(rows)
+        frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows)
         notes = [n for n in (notes or []) if n]
         if (self.target or "").startswith("typst"):
-            return _markdown(markdown_table(frame, notes))
-        from great_tables import GT
-
-        table = GT(frame)
-        for note in notes:
-            table = table.tab_source_note(note)
-        return table
+            return _markdown(tables.markdown_table(frame, notes))
+        return tables.gt_table(frame, notes)
 
     def _absent(self, what: str):
         return _markdown(_note(f"{word('niet_beschikbaar')}: {what}"))
@@ -532,35 +512,14 @@ class Report:
         return self._show(rows, [self._note_if_suppressed(found)])
 
     def tabel_effecten(self):
-        """Paired change per comparison: means, difference with 95%-BI, tests, effect sizes."""
+        """Paired change per comparison: a row per statistic (means, difference with 95%-BI,
+        tests, effect sizes), a column per comparison (``present.tables.effects_display``)."""
         frame = self.table("welbevinden_effecten")
         if frame is None:
             return self._absent(word("title.effects"))
-        rows, hidden_any = [], False
-        for row in frame.iter_rows(named=True):
-            hidden = bool(row["suppressed"])
-            hidden_any |= hidden
-            def cell(text: str, hidden: bool = hidden) -> str:
-                return labels.MISSING if hidden else text
-
-            rows.append({
-                word("header.moment_from"): word(f"moment.{row['label_before']}"),
-                word("header.moment_to"): word(f"moment.{row['label_after']}"),
-                word("header.n"): self._n(row["n"]),
-                word("header.mean_from"): self._cell(row["mean_before"], "score", hidden),
-                word("header.mean_to"): self._cell(row["mean_after"], "score", hidden),
-                word("header.difference_ci"): cell(fmt.fmt_estimate_ci(
-                    row["mean_diff"], row["ci_low"], row["ci_high"])),
-                word("header.p"): cell(fmt.fmt_p(row["p_t"], symbol=False)),
-                word("header.p_wilcoxon"): cell(fmt.fmt_p(row["wilcoxon_p"], symbol=False)),
-                word("header.d_z"): cell(fmt.fmt_estimate_ci(
-                    row["d_z"], row["d_z_ci_low"], row["d_z_ci_high"], decimals=2)),
-                word("header.g_av"): cell(fmt.fmt_estimate_ci(
-                    row["g_av"], row["g_av_ci_low"], row["g_av_ci_high"], decimals=2)),
-                word("header.share_improved"): cell(fmt.fmt_pct(row["share_improved"])),
-            })
-        return self._show(rows, [word("caveat.effects_method"),
-                                 self.suppression_note() if hidden_any else ""])
+        display, hidden_any = tables.effects_display(frame, min_cell_size=self.min_cell_size)
+        return self._show(display, [word("caveat.effects_method"),
+                                    self.suppression_note() if hidden_any else ""])
 
     def tabel_kosten_scenario(self):
         found = list(self._rows_in_order(self.table("kosten_scenario"), "scenario", SCENARIOS))

@@ -106,11 +106,13 @@ PRECONDITIONS = {
 KEY_FIGURES = {
     "casussen_totaal": "Casussen besproken in het multidisciplinair overleg (sinds 2016)",
     "casussen_steekproef": "Casussen in de steekproef",
-    "welbevinden_voormeting_gemiddeld": "Gemiddeld welzijn bij de voormeting",
-    "welbevinden_nameting_gemiddeld": "Gemiddeld welzijn bij de nameting",
-    "welbevinden_verschil_gemiddeld": "Gemiddelde verandering in welzijn (nameting min voormeting)",
-    "welbevinden_aandeel_verbeterd": "Aandeel casussen met een hoger welzijn na de oplossing",
-    "welbevinden_herhaalmeting_gemiddeld": "Gemiddeld welzijn bij de herhaalmeting",
+    "welbevinden_voormeting_gemiddeld": "Gemiddeld ervaren welbevinden bij de voormeting",
+    "welbevinden_nameting_gemiddeld": "Gemiddeld ervaren welbevinden bij de nameting",
+    "welbevinden_verschil_gemiddeld": (
+        "Gemiddelde verandering in ervaren welbevinden (nameting min voormeting)"
+    ),
+    "welbevinden_aandeel_verbeterd": "Aandeel casussen met een hoger welbevinden na de oplossing",
+    "welbevinden_herhaalmeting_gemiddeld": "Gemiddeld ervaren welbevinden bij de herhaalmeting",
     "welbevinden_herhaal_vs_nameting": "Verschil tussen herhaalmeting en nameting",
     "welbevinden_rtm_verwacht_verschil": "Verwachte verbetering door regressie naar het gemiddelde",
     "welbevinden_verschil_boven_rtm": "Verbetering bovenop regressie naar het gemiddelde",
@@ -140,8 +142,8 @@ PROFILE = {
 ANALYSES = {
     "casussen_totaal": "Casussen besproken",
     "casussen_steekproef": "Casussen in de steekproef",
-    "welbevinden_voormeting_nameting": "Welzijn: voormeting en nameting",
-    "welbevinden_nameting_herhaalmeting": "Welzijn: nameting en herhaalmeting",
+    "welbevinden_voormeting_nameting": "Welbevinden: voormeting en nameting",
+    "welbevinden_nameting_herhaalmeting": "Welbevinden: nameting en herhaalmeting",
     "kostenanalyses": "Kostenanalyses",
     "positieve_gezondheid_respondenten": "Positieve Gezondheid: respondenten",
     "positieve_gezondheid_nulmeting": "Positieve Gezondheid: eerste meting",
@@ -170,8 +172,8 @@ STATISTICS = {
     "ci_short": "95%-BI",
     "p": "p-waarde",
     "effect_size": "Effectgrootte",
-    "d_z": "d_z",
-    "g_av": "g_av",
+    "d_z": "dz",
+    "g_av": "gav",
     "estimate": "Schatting",
 }
 
@@ -187,8 +189,13 @@ HEADERS = {
     "mean_to": "Gemiddelde erna",
     "difference_ci": "Verschil (95%-BI)",
     "p": "p",
-    "d_z": "d_z",
-    "g_av": "g_av",
+    "d_z": "Effectgrootte dz",
+    "g_av": "Effectgrootte gav",
+    "d_z_ci": "Effectgrootte dz (95%-BI)",
+    "g_av_ci": "Effectgrootte gav (95%-BI)",
+    "p_t": "p (gepaarde t-toets)",
+    "n_pairs": "n (casussen met beide metingen)",
+    "statistic": "Maat",
     "scenario": "Scenario",
     "mean_eur": "Gemiddeld per casus",
     "total_eur": "Totaal",
@@ -196,7 +203,7 @@ HEADERS = {
     "analysis": "Analyse",
     "unit": "Eenheid",
     "p_wilcoxon": "p (Wilcoxon)",
-    "share_improved": "Verbeterd",
+    "share_improved": "Aandeel verbeterd",
 }
 
 # Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
@@ -227,7 +234,7 @@ WORDS = {
 
 AXES = {
     "moment": "Meetmoment",
-    "wellbeing_score": "Welzijnsscore (1-10)",
+    "wellbeing_score": "Ervaren welbevinden (1-10)",
     "scenario": "Scenario",
     "payer": "Betaler",
     "costs_eur": "Bedrag per casus (EUR)",
@@ -260,8 +267,8 @@ BUDGET_MEASURES = {
 }
 
 TITLES = {
-    "wellbeing_slope": "Welzijn voor en na de oplossing",
-    "wellbeing_trajectory": "Gemiddeld welzijn per meetmoment",
+    "wellbeing_slope": "Welbevinden voor en na de oplossing",
+    "wellbeing_trajectory": "Gemiddeld welbevinden per meetmoment",
     "costs_per_scenario": "Kosten per scenario",
     "costs_per_payer": "Wie investeert, wie bespaart",
     "positive_health_radar": "Positieve Gezondheid (spinnenweb)",
@@ -270,19 +277,19 @@ TITLES = {
     "visitors": "Bezoekers per week",
     "budget": "Wijkbudget per inwoner",
     "key_figures": "Kerncijfers",
-    "effects": "Verandering in welzijn",
+    "effects": "Verandering in welbevinden",
     "costs": "Kosten per scenario",
 }
 
 # Alt texts (chart ``description``): templates filled with already formatted values.
 ALT_TEXTS = {
     "wellbeing_slope": (
-        "Lijndiagram van de welzijnsscore (1-10) per casus, van {first_moment} naar "
+        "Lijndiagram van het ervaren welbevinden (1-10) per casus, van {first_moment} naar "
         "{last_moment}. Dunne grijze lijnen zijn afzonderlijke casussen ({n_cases}), de dikke "
         "lijn het gemiddelde met het 95%-betrouwbaarheidsinterval."
     ),
     "wellbeing_trajectory": (
-        "Gemiddelde welzijnsscore (1-10) met 95%-betrouwbaarheidsinterval op {n_moments} "
+        "Gemiddeld ervaren welbevinden (1-10) met 95%-betrouwbaarheidsinterval op {n_moments} "
         "meetmomenten: {summary}."
     ),
     "costs_per_scenario": (
@@ -340,14 +347,16 @@ CAVEATS = {
     "effects_method": (
         "Gepaard: alleen casussen met beide meetmomenten. Verschil met 95%-BI (t-verdeling); "
         "p: gepaarde t-toets; p (Wilcoxon): rangtekentoets zoals R's wilcox.test (exact zonder "
-        "gelijke waarden, anders normale benadering met continuïteitscorrectie); d_z: verschil "
-        "gedeeld door de spreiding van de verschillen; g_av: verschil gedeeld door de gemiddelde "
+        "gelijke waarden, anders normale benadering met continuïteitscorrectie); dz: verschil "
+        "gedeeld door de spreiding van de verschillen; gav: verschil gedeeld door de gemiddelde "
         "spreiding van beide momenten, met Hedges' correctie."
     ),
 }
 
 SOURCES = {
-    "wellbeing": "Bron: welzijnsmetingen Proeftuin Ruwaard, bewerking onderzoekers.",
+    "wellbeing": (
+        "Bron: metingen van ervaren welbevinden, Proeftuin Ruwaard, bewerking onderzoekers."
+    ),
     "costs": "Bron: kostenanalyses Proeftuin Ruwaard; prijzen uit de prijslijst van het project.",
     "ggd": "Bron: Gezondheidsmonitor Volwassenen en Ouderen (GGD'en, CBS en RIVM), StatLine.",
     "cbs": "Bron: CBS, Kerncijfers wijken en buurten.",

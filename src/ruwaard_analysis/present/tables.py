@@ -1,15 +1,19 @@
-"""The report's tables: polars frame in, great-tables ``GT`` out.
+"""Tables for notebooks and report: polars frame in, a great-tables ``GT`` or Markdown out.
 
-Every cell is formatted by ``present.fmt`` *before* great-tables sees it (one source of Dutch
+Every cell is formatted by ``present.fmt`` *before* a table is built (one source of Dutch
 number formats for text and tables; "<5" and "–" are text, never "nan" or "None"). Rows with
 ``n`` below ``min_cell_size`` are suppressed first (``disclosure.suppress_frame``): their n shows
 as "<5" and their values as "–", and the source note explains "<5".
 
-Render with ``gt.as_raw_html()`` (HTML report); in the PDF Quarto turns it into a plain table.
+A *display frame* (all cells strings, already formatted) becomes a table in one place:
+:func:`gt_table` (HTML: notebooks and the HTML report) or :func:`markdown_table` (a pipe table:
+the Typst/PDF report gets a native table with the same numbers). Both right-align the columns
+that hold numbers (:func:`numeric_columns`) and put the notes under the table.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -46,7 +50,7 @@ def _build(
     any_suppressed: bool,
     min_cell_size: int,
 ) -> GT:
-    table = GT(display).cols_label(**headers)
+    table = _aligned(GT(display), display).cols_label(**headers)
     if title:
         table = table.tab_header(title=title)
     table = table.tab_source_note(source)
@@ -55,6 +59,67 @@ def _build(
             labels.CAVEATS["suppression"].format(min_cell_size=min_cell_size)
         )
     return table
+
+
+# -- display frame -> table -------------------------------------------------------------------
+
+# A shown number: optional sign or "<", optional "EUR", then a digit ("2,9", "EUR 4.309",
+# "<5", "< 0,001", "−0,2", "95%-BI 2,4 tot 3,3", "49% (95%-BI 43% tot 55%)").
+_NUMBER = re.compile(r"^\s*[<>+\-\u2212]?\s*(?:EUR\s*)?\d")
+# Relative column widths in a pipe table follow the dashes of its rule line (Pandoc).
+_MAX_DASHES = 40
+
+
+def numeric_columns(display: pl.DataFrame) -> list[str]:
+    """Columns whose every shown cell is a number (or "–"): right-aligned in tables."""
+    out = []
+    for name in display.columns:
+        shown = [str(v) for v in display[name].to_list() if v not in (None, "", labels.MISSING)]
+        if shown and all(_NUMBER.match(v) for v in shown):
+            out.append(name)
+    return out
+
+
+def _aligned(table: GT, display: pl.DataFrame) -> GT:
+    numeric = numeric_columns(display)
+    text = [c for c in display.columns if c not in numeric]
+    if text:
+        table = table.cols_align(align="left", columns=text)
+    if numeric:
+        table = table.cols_align(align="right", columns=numeric)
+    return table
+
+
+def gt_table(display: pl.DataFrame, notes: Sequence[str] = ()) -> GT:
+    """A display frame as a great-tables table, numbers right-aligned, notes under it."""
+    table = _aligned(GT(display), display)
+    for note in notes:
+        if note:
+            table = table.tab_source_note(note)
+    return table
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(display: pl.DataFrame, notes: Sequence[str] = ()) -> str:
+    """A display frame as a Pandoc pipe table: numbers right-aligned, text left, column
+    widths after the longest cell (the rule line's dashes), notes as paragraphs under it."""
+    numeric = set(numeric_columns(display))
+    head = "| " + " | ".join(_md_cell(c) for c in display.columns) + " |"
+    rules = []
+    for name in display.columns:
+        longest = max([len(str(name)), *(len(str(v)) for v in display[name].to_list())])
+        dashes = "-" * max(3, min(_MAX_DASHES, longest))
+        rules.append(f"{dashes}:" if name in numeric else f":{dashes}")
+    rule = "|" + "|".join(rules) + "|"
+    body = ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in display.rows()]
+    text = "\n".join([head, rule, *body])
+    for note in notes:
+        if note:
+            text += f"\n\n{note}"
+    return text
 
 
 def _moment(value: object) -> str:
@@ -125,6 +190,64 @@ def key_figures_table(
 
 EFFECT_VALUE_COLS = ["mean_before", "mean_after", "mean_diff", "ci_low", "ci_high", "p_t",
                      "d_z", "g_av"]
+# Further fields of a PairedChange row that are shown when present (all nulled when suppressed).
+EFFECT_OPTIONAL_COLS = ["wilcoxon_p", "d_z_ci_low", "d_z_ci_high", "g_av_ci_low", "g_av_ci_high",
+                        "share_improved"]
+
+
+def _comparison(row: Mapping[str, Any]) -> str:
+    """Column header of one comparison: 'Voormeting → Nameting (±6 weken)' (outcome first)."""
+    name = f"{_moment(row['label_before'])} → {_moment(row['label_after'])}"
+    outcome = row.get("outcome")
+    return f"{_text(outcome)}: {name}" if outcome else name
+
+
+def effects_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Paired changes as a display frame: one row per statistic, one column per comparison.
+
+    ``frame``: one row per comparison with the fields of ``stats.paired.PairedChange``
+    (``PairedChange.to_frame()``, concatenated, or the published ``welbevinden_effecten``
+    table): ``label_before, label_after, n, mean_before, mean_after, mean_diff, ci_low,
+    ci_high, p_t, d_z, g_av``; shown too when present: ``wilcoxon_p``, the intervals of ``d_z``
+    and ``g_av``, ``share_improved``; optional ``outcome`` (Dutch text). Returns the frame and
+    whether a comparison was suppressed (its n "<5", every value "–").
+    """
+    _require(frame, ["label_before", "label_after", "n", *EFFECT_VALUE_COLS], "effects_table")
+    optional = [c for c in EFFECT_OPTIONAL_COLS if c in frame.columns]
+    safe = suppress_frame(frame, value_cols=[*EFFECT_VALUE_COLS, *optional],
+                          min_cell_size=min_cell_size)
+    has = set(safe.columns)
+    rows: list[tuple[str, RowFormatter]] = [
+        ("n_pairs", lambda r: fmt.fmt_count(r["n"], min_cell_size)),
+        ("mean_from", lambda r: fmt.fmt_number(r["mean_before"])),
+        ("mean_to", lambda r: fmt.fmt_number(r["mean_after"])),
+        ("difference_ci", lambda r: fmt.fmt_estimate_ci(r["mean_diff"], r["ci_low"],
+                                                        r["ci_high"])),
+        ("p_t", lambda r: fmt.fmt_p(r["p_t"], symbol=False)),
+    ]
+    if "wilcoxon_p" in has:
+        rows.append(("p_wilcoxon", lambda r: fmt.fmt_p(r["wilcoxon_p"], symbol=False)))
+    for effect in ("d_z", "g_av"):
+        if {f"{effect}_ci_low", f"{effect}_ci_high"} <= has:
+            rows.append((f"{effect}_ci", lambda r, e=effect: fmt.fmt_estimate_ci(
+                r[e], r[f"{e}_ci_low"], r[f"{e}_ci_high"], decimals=2)))
+        else:
+            rows.append((effect, lambda r, e=effect: fmt.fmt_number(r[e], 2)))
+    if "share_improved" in has:
+        rows.append(("share_improved", lambda r: fmt.fmt_pct(r["share_improved"])))
+
+    columns: dict[str, list[str]] = {labels.HEADERS["statistic"]:
+                                     [labels.HEADERS[key] for key, _ in rows]}
+    for record in safe.to_dicts():
+        name, k = _comparison(record), 2
+        while name in columns:
+            name, k = f"{_comparison(record)} ({k})", k + 1
+        hidden = bool(record["suppressed"])
+        columns[name] = [f(record) if key == "n_pairs" or not hidden else labels.MISSING
+                         for key, f in rows]
+    return pl.DataFrame(columns), bool(safe["suppressed"].any())
 
 
 def effects_table(
@@ -134,36 +257,11 @@ def effects_table(
     title: str | None = labels.TITLES["effects"],
     source: str = labels.SOURCES["wellbeing"],
 ) -> GT:
-    """Paired changes: [Uitkomst] | Van | Naar | n | Gemiddelde ervoor | Gemiddelde erna |
-    Verschil (95%-BI) | p | d_z | g_av.
-
-    ``frame``: one row per comparison with the fields of ``stats.paired.PairedChange``
-    (``PairedChange.to_frame()``, concatenated): ``label_before, label_after, n, mean_before,
-    mean_after, mean_diff, ci_low, ci_high, p_t, d_z, g_av``; optional ``outcome`` (Dutch text).
-    Moment values (voormeting, ...) get their labels; other text is shown as given.
-    """
-    _require(frame, ["label_before", "label_after", "n", *EFFECT_VALUE_COLS], "effects_table")
-    safe = suppress_frame(frame, value_cols=EFFECT_VALUE_COLS, min_cell_size=min_cell_size)
-    columns: dict[str, RowFormatter] = {}
-    if "outcome" in safe.columns:
-        columns["outcome"] = lambda r: _text(r["outcome"])
-    columns |= {
-        "moment_from": lambda r: _moment(r["label_before"]),
-        "moment_to": lambda r: _moment(r["label_after"]),
-        "n": lambda r: fmt.fmt_count(r["n"], min_cell_size),
-        "mean_from": lambda r: fmt.fmt_number(r["mean_before"]),
-        "mean_to": lambda r: fmt.fmt_number(r["mean_after"]),
-        "difference_ci": lambda r: fmt.fmt_estimate_ci(r["mean_diff"], r["ci_low"], r["ci_high"]),
-        "p": lambda r: fmt.fmt_p(r["p_t"], symbol=False),
-        "d_z": lambda r: fmt.fmt_number(r["d_z"], 2),
-        "g_av": lambda r: fmt.fmt_number(r["g_av"], 2),
-    }
-    return _build(
-        _display(safe.to_dicts(), columns),
-        {name: labels.HEADERS[name] for name in columns},
-        title=title, source=source, any_suppressed=bool(safe["suppressed"].any()),
-        min_cell_size=min_cell_size,
-    )
+    """Paired changes (see :func:`effects_display`): a row per statistic, a column per
+    comparison, with the method and, where needed, the suppression note."""
+    display, any_suppressed = effects_display(frame, min_cell_size=min_cell_size)
+    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+                  any_suppressed=any_suppressed, min_cell_size=min_cell_size)
 
 
 def costs_table(
