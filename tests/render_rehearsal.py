@@ -228,12 +228,10 @@ def _pandoc_options(target: str) -> tuple[dict, list[str]]:
     if project.get("number-sections"):
         args.append("--number-sections")
     meta = {"lang": project.get("lang", "nl")}
-    header = fmt_options.pop("include-in-header", None)
-    if header:
-        args += ["--include-in-header", str(ROOT / header)]
-    css = fmt_options.pop("css", None)
-    if css:
-        args += ["--css", str(ROOT / css)]
+    for option in ("include-in-header", "include-before-body", "include-after-body", "css"):
+        path = fmt_options.pop(option, None)
+        if path:
+            args += [f"--{option}", str(ROOT / path)]
     if fmt_options.pop("embed-resources", False):
         args.append("--embed-resources")
     fmt_options.pop("fig-responsive", None)

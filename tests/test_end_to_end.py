@@ -1,6 +1,7 @@
 """End to end on the real notebooks: demo data -> `ruwaard run` -> results -> report cells.
 
-One pipeline run per year is shared by the tests of this module (about 20 s each, cold).
+One pipeline run per year (``conftest.pipeline_run``) is shared by the tests of this module
+and the render rehearsal (about 20 s each, cold).
 Everything goes to temporary folders; the project's own data/ is never touched.
 """
 
@@ -17,7 +18,6 @@ import polars as pl
 import pytest
 
 from ruwaard_analysis import config
-from ruwaard_analysis.demo import write_demo_dataset
 from ruwaard_analysis.errors import DataValidationError
 from ruwaard_analysis.pipeline import print_key_figures, run_year
 
@@ -27,13 +27,8 @@ YEARS = (2016, 2017)
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    data = root / "raw" / "demo"
-    write_demo_dataset(data)
-    dirs = {"data_dir": data, "processed_dir": root / "processed", "reports_dir": root / "reports"}
-    runs = {year: run_year(year, progress=False, **dirs) for year in YEARS}
-    return root, dirs, runs
+def project(pipeline_run):
+    return pipeline_run.root, pipeline_run.dirs, pipeline_run.runs
 
 
 def _figures(dirs, year) -> dict:
@@ -117,7 +112,7 @@ def test_manifest_traces_inputs_and_parameters(project):
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_report_cell_runs_on_the_pipeline_results(project, year):
-    from test_quarto_project import execute_report, shown
+    from render_rehearsal import execute_report, shown
 
     _, dirs, _ = project
     outputs = execute_report(year, dirs["processed_dir"] / str(year))

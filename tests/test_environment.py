@@ -30,9 +30,10 @@ def _pyproject() -> dict[str, str]:
 def _conda() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     out = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):  # the pip: section
-            continue
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict)), [])
+    deps += [line for line in pip if not line.startswith("-")]  # PyPI-only packages
+    for dep in deps:
         name, spec = _split(dep)
         if name in CONDA_ONLY:
             continue

@@ -15,7 +15,9 @@ from ruwaard_analysis.report import build_report, find_quarto, quarto_commands
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 
 FAKE_QUARTO = """#!/bin/sh
-# records its arguments, then writes the file named after --output beside the source
+# says its version; records its arguments, then writes the file named after --output beside
+# the source
+if [ "$1" = "--version" ]; then echo "{version}"; exit 0; fi
 printf '%s\\n' "$*" >> "{log}"
 printf 'QUARTO_PYTHON=%s\\n' "$QUARTO_PYTHON" >> "{log}"
 out=""
@@ -114,7 +116,7 @@ def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
     root, kwargs = project
     log = tmp_path / "quarto-args.log"
     bindir = tmp_path / "bin"
-    _script(bindir, FAKE_QUARTO.format(log=log))
+    _script(bindir, FAKE_QUARTO.format(log=log, version="1.8.27"))
     monkeypatch.delenv("QUARTO_PATH", raising=False)
     monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
@@ -131,8 +133,27 @@ def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
     assert (year_dir / "leergeschiedenis-2016.html").read_text() == "gerenderd\n"
     assert (year_dir / "leergeschiedenis-2016.pdf").is_file()
     assert not (root / "reports" / "leergeschiedenis-2016.html").exists()  # moved, not copied
-    out = capsys.readouterr().out
-    assert "uit de cache" in out and "Rapport geschreven" in out
+    captured = capsys.readouterr()
+    assert "uit de cache" in captured.out and "Rapport geschreven" in captured.out
+    assert "ouder dan" not in captured.err and "onbekend" not in captured.err
+
+
+def test_an_old_quarto_renders_with_a_warning(project, tmp_path, monkeypatch, capsys):
+    _, kwargs = project
+    bindir = tmp_path / "bin"
+    quarto = _script(bindir, FAKE_QUARTO.format(log=tmp_path / "log", version="1.6.40"))
+    assert report.quarto_version(str(quarto)) == (1, 6, 40)
+    monkeypatch.setenv("QUARTO_PATH", str(quarto))
+    assert build_report(2016, **kwargs) == 0
+    assert "Quarto 1.6.40 is ouder dan 1.8" in capsys.readouterr().err
+
+
+def test_quarto_version_warnings():
+    assert report.version_warning((1, 8, 0)) is None
+    assert report.version_warning((2, 0)) is None
+    assert "ouder dan 1.8" in report.version_warning((1, 7, 33))
+    assert "onbekend" in report.version_warning(None)
+    assert report.quarto_version("/does/not/exist/quarto") is None
 
 
 def test_report_fails_when_quarto_fails(project, tmp_path, monkeypatch, capsys):

@@ -5,6 +5,7 @@ docs/report.md; ``write_fixture_results`` is also used by tests/test_quarto_proj
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -282,17 +283,22 @@ def _html(table) -> str:
 
 def test_tables_show_dutch_numbers(report_2017):
     assert "2,9" in _html(report_2017.tabel_welbevinden())
-    assert "95%-BI 2,4 tot 3,4" in _html(report_2017.tabel_welbevinden())
+    # the column is headed "95%-BI": the cells give the interval only
+    welbevinden = _html(report_2017.tabel_welbevinden())
+    assert ">2,4 tot 3,4<" in welbevinden and "95%-BI 2,4" not in welbevinden
     assert "EUR 14.001" in _html(report_2017.tabel_kosten_scenario())
     wijk = _html(report_2017.tabel_wijkprofiel())
     assert "13.595" in wijk and "17.942.942" in wijk
     ggd = _html(report_2017.tabel_ggd())
     assert "68%" in ggd  # RIVM publishes whole percentages; so does the report
+    assert re.search(r">\d+% \(\d+% tot \d+%\)<", ggd)  # estimate (interval), level in a note
+    assert "Tussen haakjes het 95%-betrouwbaarheidsinterval" in ggd
     assert "70,1%" not in ggd  # only the latest wave
     assert "oktober 2017" in _html(report_2017.tabel_positieve_gezondheid())
     assert "december 2017" in _html(report_2017.tabel_bezoekers())
     summary = _html(report_2017.kerncijfers_tabel())
-    assert "EUR 172.856" in summary and "95%-BI EUR 48.000 tot EUR 296.000" in summary
+    assert "EUR 172.856" in summary and ">EUR 48.000 tot EUR 296.000<" in summary
+    assert ">95%-BI<" in summary  # the header names the level once
 
 
 def test_key_figure_table_of_chosen_names(report_2017):

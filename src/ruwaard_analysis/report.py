@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,12 @@ Installeer Quarto op een van deze manieren en voer het commando opnieuw uit:
   - handmatig:  download het installatiepakket van https://quarto.org/docs/get-started/
 Zet `quarto` daarna op het PATH, of wijs de omgevingsvariabele QUARTO_PATH naar het programma.
 De PDF maakt Quarto met Typst; dat zit in Quarto zelf, LaTeX is niet nodig."""
+
+
+# Quarto 1.8 tells the report's cells what they render to (QUARTO_EXECUTE_INFO): tables
+# become native Typst tables and figures SVG in HTML. Older versions still render (tables as
+# HTML, turned into plain Typst tables by Quarto; figures PNG), with a warning.
+MIN_QUARTO = (1, 8)
 
 
 class ReportError(RuwaardError):
@@ -68,6 +75,30 @@ def find_quarto(env: dict[str, str] | None = None) -> str | None:
             file=sys.stderr,
         )
     return shutil.which("quarto", path=env.get("PATH"))
+
+
+def quarto_version(quarto_bin: str) -> tuple[int, ...] | None:
+    """The version ``quarto --version`` prints, e.g. (1, 8, 27); None if it says none."""
+    try:
+        done = subprocess.run([str(quarto_bin), "--version"], capture_output=True, text=True,
+                              timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", done.stdout or "")
+    return tuple(int(g) for g in found.groups() if g is not None) if found else None
+
+
+def version_warning(version: tuple[int, ...] | None) -> str | None:
+    """A Dutch warning when Quarto is older than MIN_QUARTO (or its version is unknown)."""
+    wanted = ".".join(map(str, MIN_QUARTO))
+    if version is None:
+        return (f"waarschuwing: de versie van Quarto is onbekend; het rapport is getest voor "
+                f"Quarto {wanted} of nieuwer")
+    if version[:2] < MIN_QUARTO:
+        return (f"waarschuwing: Quarto {'.'.join(map(str, version))} is ouder dan {wanted}. "
+                "Het rapport wordt gemaakt, maar tabellen in de PDF zijn omgezette HTML-tabellen "
+                f"en figuren PNG. Werk Quarto bij naar {wanted} of nieuwer (zie README).")
+    return None
 
 
 def output_name(year: int, ext: str) -> str:
@@ -135,6 +166,9 @@ def render_with_quarto(
     """
     if not (project_dir / qmd).is_file():
         raise ReportError(f"de rapportbron {project_dir / qmd} ontbreekt")
+    warning = version_warning(quarto_version(quarto_bin))
+    if warning:
+        print(warning, file=sys.stderr)
     written = []
     for (to, ext), command in zip(FORMATS, quarto_commands(year, quarto_bin, qmd), strict=True):
         print(f"quarto render: {output_name(year, ext)}", file=sys.stderr)

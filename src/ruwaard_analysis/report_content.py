@@ -371,7 +371,7 @@ class Report:
         return labels.CAVEATS["suppression"].format(min_cell_size=self.min_cell_size)
 
     def kerncijfer(self, name: str, part: str = "waarde") -> str:
-        """A key figure as Dutch text. ``part``: waarde, n, bi, ci_low, ci_high, label.
+        """A key figure as Dutch text. ``part``: waarde, n, bi, interval, ci_low, ci_high, label.
 
         A suppressed key figure never shows its value or interval; a missing one shows a
         visible marker ``[kerncijfer ontbreekt: NAME]`` (the narrative must always render).
@@ -390,6 +390,9 @@ class Report:
             return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
         if part == "bi":
             return fmt_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals)
+        if part == "interval":  # without the level: for a column headed "95%-BI"
+            return fmt.fmt_value_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals,
+                                    confidence=None)
         if part in ("ci_low", "ci_high"):
             return fmt_value(kf.get(part), unit, decimals)
         return fmt_value(kf.get("value"), unit, decimals)
@@ -476,7 +479,7 @@ class Report:
             word("header.key_figure"): self.kerncijfer(name, "label"),
             word("header.value"): self.kerncijfer(name),
             word("header.n"): self.kerncijfer(name, "n"),
-            word("header.ci"): self.kerncijfer(name, "bi"),
+            word("header.ci"): self.kerncijfer(name, "interval"),
         } for name in names if name in self.key_figures]
         return self._show(rows)
 
@@ -507,7 +510,8 @@ class Report:
             word("axis.moment"): word(f"moment.{moment}"),
             word("header.n"): self._n(row["n"]),
             word("stat.mean"): self._cell(row["mean"], "score", hidden),
-            word("header.ci"): labels.MISSING if hidden else fmt_ci(row["ci_low"], row["ci_high"]),
+            word("header.ci"): labels.MISSING if hidden else fmt.fmt_value_ci(
+                row["ci_low"], row["ci_high"], confidence=None),
         } for moment, row, hidden in found]
         return self._show(rows, [self._note_if_suppressed(found)])
 
@@ -590,11 +594,12 @@ class Report:
             for level in AREA_LEVELS:
                 cell = sub.filter(pl.col("area_level") == level)
                 row[word(f"area_level.{level}")] = (
-                    labels.MISSING if cell.height == 0 else
-                    f"{fmt_value(cell['estimate_pct'][0], 'pct')} "
-                    f"({fmt_ci(cell['ci_lower'][0], cell['ci_upper'][0], 'pct')})")
+                    labels.MISSING if cell.height == 0 else fmt.fmt_estimate_ci(
+                        cell["estimate_pct"][0], cell["ci_lower"][0], cell["ci_upper"][0],
+                        unit="pct"))
             rows.append(row)
-        return self._show(rows, [f"{word('source.ggd')} {word('axis.year')}: {latest}.",
+        return self._show(rows, [word("caveat.interval_in_brackets"),
+                                 f"{word('source.ggd')} {word('axis.year')}: {latest}.",
                                  word("caveat.ggd_small_area")])
 
     def tabel_wijkbudget(self):

@@ -295,6 +295,9 @@ RADAR_MAX = 10
 RADAR_RINGS = (2, 4, 6, 8, 10)
 RADAR_LABEL_RADIUS = 11.2
 RADAR_SIZE = 440
+# One panel of a small-multiples chart (GGD trend).
+PANEL_WIDTH = 190
+PANEL_HEIGHT = 120
 
 
 def _angles() -> pl.DataFrame:
@@ -430,7 +433,7 @@ def ggd_comparison_chart(frame: pl.DataFrame) -> alt.LayerChart:
     )
 
 
-def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 2) -> alt.FacetChart:
+def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 3) -> alt.FacetChart:
     """Indicator estimates (%) per survey year, one panel per indicator, a line per area.
 
     ``frame``: ``indicator_label, year, estimate_pct, ci_lower, ci_upper`` and optionally
@@ -451,8 +454,13 @@ def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 2) -> alt.FacetChart:
     line = base.mark_line(point=True).encode(x=x, y=y, color=colour)
     bars = base.mark_rule().encode(x=x, y="ci_lower:Q", y2="ci_upper:Q", color=colour)
     years = sorted(data["year"].unique().to_list())
-    return alt.layer(bars, line, data=data).properties(width=240, height=180).facet(
-        facet=alt.Facet("indicator_label:N", title=None), columns=columns
+    # Small panels, three abreast: the whole chart stays about as high as it is wide, so it
+    # fits on an A4 page at full text width (a taller PNG would run off the PDF page).
+    header = alt.Header(labelFontSize=11, labelLimit=PANEL_WIDTH + 20)
+    return alt.layer(bars, line, data=data).properties(
+        width=PANEL_WIDTH, height=PANEL_HEIGHT
+    ).facet(
+        facet=alt.Facet("indicator_label:N", title=None, header=header), columns=columns
     ).properties(
         title=_title("ggd_trend", [], 0),
         description=_alt_text(

@@ -130,11 +130,24 @@ def fmt_eur_range(low: float | None, high: float | None, decimals: int = 0) -> s
 
 
 def fmt_estimate_ci(
-    value: float | None, low: float | None, high: float | None, decimals: int = 1
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    decimals: int | None = None,
+    *,
+    unit: str | None = None,
 ) -> str:
-    """A value with its interval in brackets: ``"4,7 (4,1 tot 5,8)"`` (header names the level)."""
+    """A value with its interval in brackets: ``"4,7 (4,1 tot 5,8)"`` (header or a note names
+    the level); one decimal by default. With a ``unit``, its format and decimals
+    (``fmt_value``): ``"49% (43% tot 55%)"``."""
     if is_missing(value):
         return labels.MISSING
+    if unit is not None:
+        shown = fmt_value(value, unit, decimals)
+        if is_missing(low) or is_missing(high):
+            return shown
+        return f"{shown} ({fmt_value_ci(low, high, unit, decimals, confidence=None)})"
+    decimals = 1 if decimals is None else decimals
     if is_missing(low) or is_missing(high):
         return fmt_number(value, decimals)
     return f"{fmt_number(value, decimals)} ({_range(low, high, decimals)})"

@@ -323,6 +323,7 @@ ALT_TEXTS = {
 }
 
 CAVEATS = {
+    "interval_in_brackets": "Tussen haakjes het 95%-betrouwbaarheidsinterval.",
     "suppression": (
         "<{min_cell_size}: minder dan {min_cell_size} waarnemingen. Om te voorkomen dat "
         "uitkomsten tot personen te herleiden zijn, tonen we die niet."

@@ -67,7 +67,7 @@ def _build(
 # "<5", "< 0,001", "−0,2", "95%-BI 2,4 tot 3,3", "49% (95%-BI 43% tot 55%)").
 _NUMBER = re.compile(r"^\s*[<>+\-\u2212]?\s*(?:EUR\s*)?\d")
 # Relative column widths in a pipe table follow the dashes of its rule line (Pandoc).
-_MAX_DASHES = 40
+_MAX_DASHES = 30
 
 
 def numeric_columns(display: pl.DataFrame) -> list[str]:

@@ -69,6 +69,7 @@ def theme_config() -> alt.theme.ThemeConfig:
         "gridColor": GRID_COLOUR,
         "domainColor": "#888888",
         "tickColor": "#888888",
+        "labelLimit": 240,  # long Dutch category labels ("Herhaalmeting (6-12 maanden)")
     }
     return {
         "config": {
