@@ -109,6 +109,7 @@ def test_neighbourhood_wijkprofiel_and_visitors_are_not_suppressed_by_weeks(fram
     profile = pub.tables["wijkprofiel"]
     assert profile["indicator"].to_list()[0] == "inhabitants"
     assert profile.filter(pl.col("indicator") == "inhabitants")["nederland"].item() > 17e6
+    assert profile["year"].unique().to_list() == [2024]  # the CBS year, named in the report
 
 
 def test_published_twice_is_an_error():

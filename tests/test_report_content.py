@@ -301,6 +301,15 @@ def test_tables_show_dutch_numbers(report_2017):
     assert ">95%-BI<" in summary  # the header names the level once
 
 
+def test_wijkprofiel_names_the_cbs_year(results_2017):
+    path = results_2017 / "tables" / "wijkprofiel.parquet"
+    assert "Kerncijfers wijken en buurten." in _html(rc.Report(2017, results_2017)
+                                                     .tabel_wijkprofiel())
+    pl.read_parquet(path).with_columns(pl.lit(2024).alias("year")).write_parquet(path)
+    assert "Kerncijfers wijken en buurten 2024." in _html(rc.Report(2017, results_2017)
+                                                          .tabel_wijkprofiel())
+
+
 def test_key_figure_table_of_chosen_names(report_2017):
     html = _html(report_2017.kerncijfers_tabel(
         ["casussen_totaal", "welbevinden_rtm_verwacht_verschil"]))

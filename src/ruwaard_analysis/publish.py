@@ -275,7 +275,8 @@ PROFILE_INDICATORS = {  # reference column -> unit
 
 
 def wijkprofiel(areas: pl.DataFrame, *, wijk: str, gemeente: str, nederland: str) -> pl.DataFrame:
-    """The wijk's key CBS figures beside the gemeente and Nederland, one row per indicator."""
+    """The wijk's key CBS figures beside the gemeente and Nederland, one row per indicator,
+    with the CBS year of the wijk's figures (``year``)."""
     def values(code: str) -> dict:
         rows = areas.filter(pl.col("area_code") == code)
         return rows.row(0, named=True) if rows.height else {}
@@ -283,12 +284,13 @@ def wijkprofiel(areas: pl.DataFrame, *, wijk: str, gemeente: str, nederland: str
     w, g, nl = values(wijk), values(gemeente), values(nederland)
     rows = [
         {"indicator": key, "label": labels.label(f"profile.{key}"), "unit": unit,
-         "wijk": w.get(key), "gemeente": g.get(key), "nederland": nl.get(key)}
+         "wijk": w.get(key), "gemeente": g.get(key), "nederland": nl.get(key),
+         "year": w.get("year")}
         for key, unit in PROFILE_INDICATORS.items() if key in areas.columns
     ]
     return pl.DataFrame(rows, schema={
         "indicator": pl.String, "label": pl.String, "unit": pl.String,
-        "wijk": pl.Float64, "gemeente": pl.Float64, "nederland": pl.Float64})
+        "wijk": pl.Float64, "gemeente": pl.Float64, "nederland": pl.Float64, "year": pl.Int64})
 
 
 def neighbourhood(

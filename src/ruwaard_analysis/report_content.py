@@ -490,7 +490,10 @@ class Report:
             **{word(f"area_level.{level}"): fmt_value(row[level], row["unit"])
                for level in AREA_LEVELS},
         } for row in frame.iter_rows(named=True)]
-        return self._show(rows, [word("source.cbs")])
+        years = frame["year"].drop_nulls().unique().to_list() if "year" in frame.columns else []
+        source = (word("source.cbs_year").format(year=years[0]) if len(years) == 1
+                  else word("source.cbs"))
+        return self._show(rows, [source])
 
     @staticmethod
     def _rows_in_order(frame: pl.DataFrame, column: str, order: tuple[str, ...]):

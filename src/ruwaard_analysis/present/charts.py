@@ -433,6 +433,17 @@ def ggd_comparison_chart(frame: pl.DataFrame) -> alt.LayerChart:
     )
 
 
+def _wrapped(text: str, width: int = 28) -> str:
+    """``text`` with "|" between lines of at most about ``width`` characters (chart headers)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "|".join(lines)
+
+
 def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 3) -> alt.FacetChart:
     """Indicator estimates (%) per survey year, one panel per indicator, a line per area.
 
@@ -446,6 +457,8 @@ def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 3) -> alt.FacetChart:
     data = _with_labels(frame, "area_level", "area_level", out="area").select(
         "indicator_label", "area", "year", "estimate_pct", "ci_lower", "ci_upper"
     )
+    data = data.with_columns(pl.col("indicator_label").map_elements(
+        _wrapped, return_dtype=pl.String).alias("panel"))
     order = _area_order(data["area"].to_list())
     colour = _area_colour(order)
     x = alt.X("year:O", title=labels.AXES["year"], axis=alt.Axis(labelAngle=0))
@@ -454,13 +467,16 @@ def ggd_trend_chart(frame: pl.DataFrame, *, columns: int = 3) -> alt.FacetChart:
     line = base.mark_line(point=True).encode(x=x, y=y, color=colour)
     bars = base.mark_rule().encode(x=x, y="ci_lower:Q", y2="ci_upper:Q", color=colour)
     years = sorted(data["year"].unique().to_list())
+    sort_panels = sorted(data["panel"].unique().to_list(), key=lambda p: p.replace("|", " "))
     # Small panels, three abreast: the whole chart stays about as high as it is wide, so it
     # fits on an A4 page at full text width (a taller PNG would run off the PDF page).
-    header = alt.Header(labelFontSize=11, labelLimit=PANEL_WIDTH + 20)
+    # Long indicator names wrap over two lines (the "|" of _wrapped) instead of being cut.
+    header = alt.Header(labelFontSize=11, labelLimit=0, labelExpr="split(datum.value, '|')")
     return alt.layer(bars, line, data=data).properties(
         width=PANEL_WIDTH, height=PANEL_HEIGHT
     ).facet(
-        facet=alt.Facet("indicator_label:N", title=None, header=header), columns=columns
+        facet=alt.Facet("panel:N", title=None, header=header, sort=sort_panels),
+        columns=columns
     ).properties(
         title=_title("ggd_trend", [], 0),
         description=_alt_text(

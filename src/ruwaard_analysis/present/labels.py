@@ -361,6 +361,7 @@ SOURCES = {
     "costs": "Bron: kostenanalyses Proeftuin Ruwaard; prijzen uit de prijslijst van het project.",
     "ggd": "Bron: Gezondheidsmonitor Volwassenen en Ouderen (GGD'en, CBS en RIVM), StatLine.",
     "cbs": "Bron: CBS, Kerncijfers wijken en buurten.",
+    "cbs_year": "Bron: CBS, Kerncijfers wijken en buurten {year}.",
     "key_figures": "Bron: Proeftuin Ruwaard, bewerking onderzoekers.",
 }
 
