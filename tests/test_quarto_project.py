@@ -72,6 +72,8 @@ def test_typst_styling_comes_after_the_template_show_rule(project):
     assert "include-in-header" not in typst
     styling = (ROOT / typst["include-before-body"]).read_text(encoding="utf-8")
     assert "#set par(justify: false)" in styling and 'lang: "nl"' in styling
+    # Quarto's captioned tables are figures of its own kind; long ones may break across pages
+    assert 'figure.where(kind: "quarto-float-tbl"): set block(breakable: true)' in styling
 
 
 def test_no_output_dir_so_reports_land_beside_the_source(project):

@@ -293,12 +293,24 @@ def test_tables_show_dutch_numbers(report_2017):
     assert "68%" in ggd  # RIVM publishes whole percentages; so does the report
     assert re.search(r">\d+% \(\d+% tot \d+%\)<", ggd)  # estimate (interval), level in a note
     assert "Tussen haakjes het 95%-betrouwbaarheidsinterval" in ggd
+    # the latest wave (2016) is from the programme's first year: a baseline, and it says so
+    assert "De laatste peiling (2016) viel in het jaar waarin de proeftuin begon (2016)" in ggd
     assert "70,1%" not in ggd  # only the latest wave
     assert "oktober 2017" in _html(report_2017.tabel_positieve_gezondheid())
     assert "december 2017" in _html(report_2017.tabel_bezoekers())
     summary = _html(report_2017.kerncijfers_tabel())
     assert "EUR 172.856" in summary and ">EUR 48.000 tot EUR 296.000<" in summary
     assert ">95%-BI<" in summary  # the header names the level once
+
+
+def test_a_later_ggd_wave_is_not_called_a_baseline(results_2017):
+    path = results_2017 / "tables" / "ggd_indicatoren.parquet"
+    pl.read_parquet(path).with_columns(pl.col("year").replace(2016, 2020)).write_parquet(path)
+    ggd = _html(rc.Report(2017, results_2017).tabel_ggd())
+    assert "Jaar: 2020" in ggd and "uitgangssituatie" not in ggd
+    pl.read_parquet(path).filter(pl.col("year") < 2020).write_parquet(path)
+    ggd = _html(rc.Report(2017, results_2017).tabel_ggd())
+    assert "De laatste peiling (2012) is van voor de start van de proeftuin (2016)" in ggd
 
 
 def test_wijkprofiel_names_the_cbs_year(results_2017):

@@ -33,6 +33,7 @@ NEDERLAND_CODE = "NL01"
 
 MIN_CELL_SIZE = 5  # no group smaller than this is published
 DEFAULT_SEED = 20160512  # first wijkbijeenkomst of the proeftuin, 12 May 2016
+PROGRAMME_START = date(2016, 5, 12)  # that first wijkbijeenkomst: the start of the proeftuin
 PRICE_YEAR = 2024  # costs are expressed in euros of this year (CBS CPI indexation)
 DISCOUNT_RATE = 0.0225  # Dutch MKBA standard real discount rate
 

@@ -601,9 +601,13 @@ class Report:
                         cell["estimate_pct"][0], cell["ci_lower"][0], cell["ci_upper"][0],
                         unit="pct"))
             rows.append(row)
+        start = config.PROGRAMME_START.year
+        baseline = ("" if latest > start else word(
+            "caveat.ggd_baseline" if latest == start else "caveat.ggd_before_start"
+        ).format(year=latest, start=start))
         return self._show(rows, [word("caveat.interval_in_brackets"),
                                  f"{word('source.ggd')} {word('axis.year')}: {latest}.",
-                                 word("caveat.ggd_small_area")])
+                                 word("caveat.ggd_small_area"), baseline])
 
     def tabel_wijkbudget(self):
         frame = self.table("wijkbudget")

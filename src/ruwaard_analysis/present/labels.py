@@ -324,6 +324,15 @@ ALT_TEXTS = {
 
 CAVEATS = {
     "interval_in_brackets": "Tussen haakjes het 95%-betrouwbaarheidsinterval.",
+    "ggd_before_start": (
+        "De laatste peiling ({year}) is van voor de start van de proeftuin ({start}): deze "
+        "cijfers beschrijven de uitgangssituatie van de wijk, niet wat de proeftuin heeft bereikt."
+    ),
+    "ggd_baseline": (
+        "De laatste peiling ({year}) viel in het jaar waarin de proeftuin begon ({start}): "
+        "deze cijfers beschrijven vooral de uitgangssituatie van de wijk, nog niet wat de "
+        "proeftuin heeft bereikt. Pas een latere peiling kan dat laten zien."
+    ),
     "suppression": (
         "<{min_cell_size}: minder dan {min_cell_size} waarnemingen. Om te voorkomen dat "
         "uitkomsten tot personen te herleiden zijn, tonen we die niet."
