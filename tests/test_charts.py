@@ -192,6 +192,24 @@ def test_time_axis_uses_dutch_month_names():
     assert any(t.startswith(("mrt", "mei", "okt")) for t in texts)
 
 
+def test_a_few_weeks_of_visitors_are_labelled_by_their_monday_not_one_month_over_and_over():
+    texts = svg_texts(theme.chart_svg(charts.visitors_chart(visitors().head(5))))
+    assert [t for t in texts if t[:1].isdigit() and t.endswith("jan")] == [
+        "2 jan", "9 jan", "16 jan", "23 jan", "30 jan"]
+    # a year of weeks keeps month labels
+    long = svg_texts(theme.chart_svg(CHARTS["visitors"]()))
+    assert not any(t.endswith(" jan") and t[:1].isdigit() for t in long)
+
+
+def test_ggd_trend_wraps_long_indicator_names_instead_of_cutting_them():
+    frame = ggd_trend_frame().with_columns(
+        pl.lit("Hoog risico op angststoornis of depressie").alias("indicator_label"))
+    svg = theme.chart_svg(charts.ggd_trend_chart(frame))
+    lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)]
+    assert lines[:2] == ["Hoog risico op angststoornis", "of depressie"]  # two lines
+    assert "…" not in svg
+
+
 def test_radar_has_six_domain_labels_in_order_and_a_closed_polygon_per_wave():
     chart = CHARTS["positive_health_radar"]()
     texts = svg_texts(theme.chart_svg(chart))

@@ -500,8 +500,15 @@ def visitors_chart(frame: pl.DataFrame) -> alt.Chart:
     _require(frame, ["week_start", "unique_visitors"], "visitors_chart")
     data = frame.select("week_start", "unique_visitors").sort("week_start")
     first, last = (data["week_start"].min(), data["week_start"].max())
+    # Months on the axis; a span of a few months would repeat the month, so then the first
+    # day of each week of the data (Monday, as Dutch weeks start).
+    short = first is not None and (last - first).days < 92
+    axis = (alt.Axis(format="%-d %b", values=[
+        alt.DateTime(year=d.year, month=d.month, date=d.day)
+        for d in data["week_start"].unique().sort().to_list()])
+        if short else alt.Axis(format="%b %Y"))
     return alt.Chart(data).mark_line(color=OKABE_ITO[0], strokeWidth=2).encode(
-        x=alt.X("week_start:T", title=labels.AXES["week"], axis=alt.Axis(format="%b %Y")),
+        x=alt.X("week_start:T", title=labels.AXES["week"], axis=axis),
         y=alt.Y("unique_visitors:Q", title=labels.AXES["visitors"]),
     ).properties(
         title=_title("visitors", [], 0),
