@@ -23,9 +23,12 @@ PNG = bytes.fromhex(
 )
 
 
-def _kf(value, unit, label, n=None, lo=None, hi=None, suppressed=False):
+def _kf(value, unit, label, n=None, lo=None, hi=None, suppressed=False, **extra):
+    """A key figure as key_figures.key_figure writes it (a count is its own n)."""
+    if n is None and unit == "count":
+        n = value
     return {"value": value, "n": n, "unit": unit, "label": label,
-            "ci_low": lo, "ci_high": hi, "suppressed": suppressed}
+            "ci_low": lo, "ci_high": hi, "suppressed": suppressed, **extra}
 
 
 def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> Path:
@@ -55,7 +58,8 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
         kfs["welbevinden_herhaalmeting_gemiddeld"] = _kf(None, "score", "Welbevinden herhaalmeting",
                                                          3, None, None, suppressed=True)
         kfs["positieve_gezondheid_respondenten"] = _kf(13, "count", "Respondenten spinnenweb")
-        kfs["bezoekers_per_week_gemiddeld"] = _kf(312.4, "count", "Unieke bezoekers per week")
+        kfs["bezoekers_per_week_gemiddeld"] = _kf(312.4, "count", "Unieke bezoekers per week",
+                                                  52, n_unit="weken")
     (folder / "key_figures.json").write_text(json.dumps(kfs, indent=1, sort_keys=True))
     (folder / "manifest.json").write_text(json.dumps({
         "inputs": {"cases.csv": "ab" * 32, "wellbeing.csv": "cd" * 32},

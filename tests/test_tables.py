@@ -45,19 +45,34 @@ def key_figures() -> dict:
 
 
 def test_key_figures_table_snapshot():
-    gt = tables.key_figures_table(tables.key_figures_frame(key_figures()))
+    gt = tables.key_figures_table(key_figures())
+    # names outside key_figures.DISPLAY_ORDER come in name order; the small group is hidden
     assert cells(gt) == [
-        "Besparing per jaar", "EUR 10.000", "EUR 8.000 tot EUR 12.000", "9",
-        "Casussen", "25", "–", "25",
-        "Kleine groep", "–", "–", "<5",
-        "Gemiddeld welzijn voormeting", "2,9", "2,4 tot 3,5", "13",
+        "Besparing per jaar", "EUR 10.000", "9", "EUR 8.000 tot EUR 12.000",
+        "Casussen", "25", "25", "–",
+        "Kleine groep", "–", "<5", "–",
+        "Gemiddeld welzijn voormeting", "2,9", "13", "2,4 tot 3,5",
     ]
-    assert headers(gt) == ["Kerncijfer", "Waarde", "95%-BI", "n"]
+    assert headers(gt) == ["Kerncijfer", "Waarde", "n", "95%-BI"]
     raw = html.unescape(gt.as_raw_html())
     assert labels.SOURCES["key_figures"] in raw
     assert labels.CAVEATS["suppression"].format(min_cell_size=MIN) in raw
     assert "7,3" not in raw and "7.31" not in raw
     no_raw_missing(gt)
+
+
+def test_key_figures_in_the_steering_groups_order_and_weeks_are_not_people():
+    figures = {
+        "bezoekers_per_week_gemiddeld": {"value": 270.4, "n": 3, "n_unit": "weken",
+                                         "unit": "count", "label": "Bezoekers per week"},
+        "casussen_totaal": {"value": 200, "n": 200, "unit": "count", "label": "Casussen"},
+        "kosten_besparing_per_jaar_gemiddeld": {"value": 4309.0, "n": 25, "unit": "eur_per_year",
+                                                "label": "Besparing", "suppressed": True},
+    }
+    rows = cells(tables.key_figures_table(figures))
+    assert rows[0] == "Casussen"  # DISPLAY_ORDER, not the alphabet
+    assert rows[4:8] == ["Besparing", "–", "25", "–"]  # flagged upstream: hidden whatever n
+    assert rows[8:10] == ["Bezoekers per week", "270"] and rows[10] == "3"  # 3 weeks, shown
 
 
 def test_effects_table_snapshot():

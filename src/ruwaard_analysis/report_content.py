@@ -371,7 +371,7 @@ class Report:
         return labels.CAVEATS["suppression"].format(min_cell_size=self.min_cell_size)
 
     def kerncijfer(self, name: str, part: str = "waarde") -> str:
-        """A key figure as Dutch text. ``part``: waarde, n, bi, interval, ci_low, ci_high, label.
+        """A key figure as Dutch text. ``part``: waarde, n, bi, ci_low, ci_high, label.
 
         A suppressed key figure never shows its value or interval; a missing one shows a
         visible marker ``[kerncijfer ontbreekt: NAME]`` (the narrative must always render).
@@ -390,9 +390,6 @@ class Report:
             return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
         if part == "bi":
             return fmt_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals)
-        if part == "interval":  # without the level: for a column headed "95%-BI"
-            return fmt.fmt_value_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals,
-                                    confidence=None)
         if part in ("ci_low", "ci_high"):
             return fmt_value(kf.get(part), unit, decimals)
         return fmt_value(kf.get("value"), unit, decimals)
@@ -475,13 +472,11 @@ class Report:
             raise ReportContentError(f"kerncijfers buiten het contract: {', '.join(unknown)}")
         if not any(name in self.key_figures for name in names):
             return self._absent(word("title.key_figures"))
-        rows = [{
-            word("header.key_figure"): self.kerncijfer(name, "label"),
-            word("header.value"): self.kerncijfer(name),
-            word("header.n"): self.kerncijfer(name, "n"),
-            word("header.ci"): self.kerncijfer(name, "interval"),
-        } for name in names if name in self.key_figures]
-        return self._show(rows)
+        records = [{**self.key_figures[name], "name": name,
+                    "unit": self.key_figures[name].get("unit") or REQUIRED_KEY_FIGURES[name].unit}
+                   for name in names if name in self.key_figures]
+        display, hidden = tables.key_figures_display(records, min_cell_size=self.min_cell_size)
+        return self._show(display, [self.suppression_note() if hidden else ""])
 
     def tabel_wijkprofiel(self):
         frame = self.table("wijkprofiel")

@@ -14,14 +14,15 @@ that hold numbers (:func:`numeric_columns`) and put the notes under the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
 from great_tables import GT
 
 from ruwaard_analysis import config
-from ruwaard_analysis.disclosure import suppress_frame
+from ruwaard_analysis.disclosure import is_small, suppress_frame
+from ruwaard_analysis.key_figures import in_display_order
 from ruwaard_analysis.present import fmt, labels
 
 RowFormatter = Callable[[dict[str, Any]], str]
@@ -137,55 +138,65 @@ def _text(value: str | None) -> str:
     return value
 
 
-def key_figures_frame(figures: Mapping[str, Mapping[str, Any]]) -> pl.DataFrame:
-    """``key_figures.json`` (``{name: {value, n, unit, label, ci_low, ci_high, ...}}``) as a frame
-    with columns ``name, label, value, unit, n, ci_low, ci_high``, sorted by name."""
-    rows = [
-        {
-            "name": name,
-            "label": rec.get("label"),
-            "value": None if rec.get("value") is None else float(rec["value"]),
-            "unit": rec.get("unit"),
-            "n": rec.get("n"),
-            "ci_low": rec.get("ci_low"),
-            "ci_high": rec.get("ci_high"),
-        }
-        for name, rec in sorted(figures.items())
-    ]
-    schema = {"name": pl.String, "label": pl.String, "value": pl.Float64, "unit": pl.String,
-              "n": pl.Int64, "ci_low": pl.Float64, "ci_high": pl.Float64}
-    return pl.DataFrame(rows, schema=schema)
+def key_figure_cells(record: Mapping[str, Any], *, min_cell_size: int) -> tuple[dict, bool]:
+    """One key figure (a ``key_figures.json`` record) as the cells Kerncijfer | Waarde | n |
+    95%-BI, and whether it is suppressed.
+
+    Suppressed (flagged, or n below ``min_cell_size``): value and interval "–", n "<5". An n
+    that counts no people (``n_unit``, e.g. weeks) is shown as it is and suppresses nothing.
+    """
+    n = record.get("n")
+    people = record.get("n_unit") is None
+    hidden = bool(record.get("suppressed")) or (people and is_small(n, min_cell_size))
+    unit, decimals = record.get("unit"), record.get("decimals")
+    cells = {
+        labels.HEADERS["key_figure"]: _text(record.get("label") or record.get("name")),
+        labels.HEADERS["value"]: (labels.MISSING if hidden
+                                  else fmt.fmt_value(record.get("value"), unit, decimals)),
+        labels.HEADERS["n"]: fmt.fmt_count(n, min_cell_size) if people else fmt.fmt_int(n),
+        labels.HEADERS["ci"]: (labels.MISSING if hidden else fmt.fmt_value_ci(
+            record.get("ci_low"), record.get("ci_high"), unit, decimals, confidence=None)),
+    }
+    return cells, hidden
+
+
+def key_figures_display(
+    records: Iterable[Mapping[str, Any]], *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Key figures as a display frame (see :func:`key_figure_cells`), in the order given, and
+    whether any was suppressed."""
+    rows, hidden_any = [], False
+    for record in records:
+        cells, hidden = key_figure_cells(record, min_cell_size=min_cell_size)
+        rows.append(cells)
+        hidden_any |= hidden
+    columns = [labels.HEADERS[k] for k in ("key_figure", "value", "n", "ci")]
+    return pl.DataFrame(rows, schema={c: pl.String for c in columns}), hidden_any
 
 
 def key_figures_table(
-    frame: pl.DataFrame,
+    figures: pl.DataFrame | Mapping[str, Mapping[str, Any]],
     *,
     min_cell_size: int = config.MIN_CELL_SIZE,
     title: str | None = labels.TITLES["key_figures"],
     source: str = labels.SOURCES["key_figures"],
 ) -> GT:
-    """Key figures: Kerncijfer | Waarde | 95%-BI | n.
+    """Key figures: Kerncijfer | Waarde | n | 95%-BI, as the report shows them.
 
-    ``frame``: ``label, value, unit, n, ci_low, ci_high`` (see ``key_figures_frame``). ``unit``
-    picks the format (``fmt.fmt_value``: "EUR", "%", "fractie", "aantal", else a number).
+    ``figures``: ``{name: record}`` as ``key_figures.json`` holds them (shown in the steering
+    group's order, ``key_figures.DISPLAY_ORDER``), or a frame of records (``label, value,
+    unit, n, ci_low, ci_high``; optional ``suppressed, n_unit, decimals``), shown in its order.
+    ``unit`` picks the format (``fmt.fmt_value``).
     """
-    _require(frame, ["label", "value", "unit", "n", "ci_low", "ci_high"], "key_figures_table")
-    safe = suppress_frame(frame, value_cols=["value", "ci_low", "ci_high"],
-                          min_cell_size=min_cell_size)
-
-    columns: dict[str, RowFormatter] = {
-        "label": lambda r: _text(r["label"]),
-        "value": lambda r: fmt.fmt_value(r["value"], r["unit"]),
-        "ci": lambda r: fmt.fmt_value_ci(r["ci_low"], r["ci_high"], r["unit"], confidence=None),
-        "n": lambda r: fmt.fmt_count(r["n"], min_cell_size),
-    }
-    return _build(
-        _display(safe.to_dicts(), columns),
-        {"label": labels.HEADERS["key_figure"], "value": labels.HEADERS["value"],
-         "ci": labels.HEADERS["ci"], "n": labels.HEADERS["n"]},
-        title=title, source=source, any_suppressed=bool(safe["suppressed"].any()),
-        min_cell_size=min_cell_size,
-    )
+    if isinstance(figures, pl.DataFrame):
+        _require(figures, ["label", "value", "unit", "n", "ci_low", "ci_high"],
+                 "key_figures_table")
+        records = figures.to_dicts()
+    else:
+        records = [{**figures[name], "name": name} for name in in_display_order(figures)]
+    display, any_suppressed = key_figures_display(records, min_cell_size=min_cell_size)
+    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+                  any_suppressed=any_suppressed, min_cell_size=min_cell_size)
 
 
 EFFECT_VALUE_COLS = ["mean_before", "mean_after", "mean_diff", "ci_low", "ci_high", "p_t",
