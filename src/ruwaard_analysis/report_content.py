@@ -524,14 +524,13 @@ class Report:
                                     self.suppression_note() if hidden_any else ""])
 
     def tabel_kosten_scenario(self):
-        found = list(self._rows_in_order(self.table("kosten_scenario"), "scenario", SCENARIOS))
-        rows = [{
-            word("header.scenario"): word(f"scenario.{scenario}"),
-            word("header.n"): self._n(row["n"]),
-            word("gemiddeld_per_casus"): self._cell(row["mean_eur"], "eur", hidden),
-            word("header.total_eur"): self._cell(row["total_eur"], "eur", hidden),
-        } for scenario, row, hidden in found]
-        return self._show(rows, [self._note_if_suppressed(found)])
+        """Costs per scenario in the scenarios' order (``present.tables.costs_display``)."""
+        frame = self.table("kosten_scenario")
+        order = {name: i for i, name in enumerate(SCENARIOS)}
+        frame = frame.filter(pl.col("scenario").is_in(list(SCENARIOS))).sort(
+            pl.col("scenario").replace_strict(order, return_dtype=pl.Int64))
+        display, hidden = tables.costs_display(frame, min_cell_size=self.min_cell_size)
+        return self._show(display, [self.suppression_note() if hidden else ""])
 
     def tabel_kosten_betaler(self):
         frame = self.table("kosten_betaler")

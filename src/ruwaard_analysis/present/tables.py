@@ -275,19 +275,18 @@ def effects_table(
                   any_suppressed=any_suppressed, min_cell_size=min_cell_size)
 
 
-def costs_table(
-    frame: pl.DataFrame,
-    *,
-    min_cell_size: int = config.MIN_CELL_SIZE,
-    title: str | None = labels.TITLES["costs"],
-    source: str = labels.SOURCES["costs"],
-) -> GT:
-    """Costs per scenario: Scenario | n | Gemiddeld per casus | [95%-BI] | [Totaal].
+def costs_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Costs per scenario as a display frame: Scenario | n | Gemiddeld per casus | [95%-BI] |
+    [Totaal], rows in the order given, and whether a row was suppressed.
 
-    ``frame``: ``measure, n, mean`` as ``costs.costs_per_scenario`` returns (``scenario`` /
-    ``mean_eur`` accepted too); optional ``ci_low, ci_high`` and ``total``. Amounts in euros.
+    ``frame``: ``measure, n, mean`` as ``costs.costs_per_scenario`` returns, or the published
+    ``kosten_scenario`` (``scenario, mean_eur, total_eur``); optional ``ci_low, ci_high``,
+    ``total`` and ``suppressed``. Amounts in euros.
     """
-    frame = frame.rename({k: v for k, v in {"scenario": "measure", "mean_eur": "mean"}.items()
+    renames = {"scenario": "measure", "mean_eur": "mean", "total_eur": "total"}
+    frame = frame.rename({k: v for k, v in renames.items()
                           if k in frame.columns and v not in frame.columns})
     _require(frame, ["measure", "n", "mean"], "costs_table")
     has_ci = "ci_low" in frame.columns and "ci_high" in frame.columns
@@ -303,9 +302,19 @@ def costs_table(
         columns["ci"] = lambda r: fmt.fmt_eur_range(r["ci_low"], r["ci_high"])
     if "total" in safe.columns:
         columns["total_eur"] = lambda r: fmt.fmt_eur(r["total"])
-    return _build(
-        _display(safe.to_dicts(), columns),
-        {name: labels.HEADERS[name] for name in columns},
-        title=title, source=source, any_suppressed=bool(safe["suppressed"].any()),
-        min_cell_size=min_cell_size,
-    )
+    display = _display(safe.to_dicts(), columns).rename(
+        {name: labels.HEADERS[name] for name in columns})
+    return display, bool(safe["suppressed"].any())
+
+
+def costs_table(
+    frame: pl.DataFrame,
+    *,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+    title: str | None = labels.TITLES["costs"],
+    source: str = labels.SOURCES["costs"],
+) -> GT:
+    """Costs per scenario (see :func:`costs_display`) as a great-tables table."""
+    display, any_suppressed = costs_display(frame, min_cell_size=min_cell_size)
+    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+                  any_suppressed=any_suppressed, min_cell_size=min_cell_size)
