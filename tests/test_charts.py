@@ -192,6 +192,15 @@ def test_time_axis_uses_dutch_month_names():
     assert any(t.startswith(("mrt", "mei", "okt")) for t in texts)
 
 
+def test_cost_chart_mentions_an_interval_only_when_it_draws_one():
+    with_ci = charts.costs_per_scenario_chart(cost_scenarios())
+    without = charts.costs_per_scenario_chart(cost_scenarios().drop("ci_low", "ci_high"))
+    assert "betrouwbaarheidsinterval" in with_ci.description
+    assert len(with_ci.to_dict()["layer"]) == 2
+    assert "betrouwbaarheidsinterval" not in without.description
+    assert len(without.to_dict()["layer"]) == 1  # bars only, no interval rules
+
+
 def test_a_few_weeks_of_visitors_are_labelled_by_their_monday_not_one_month_over_and_over():
     texts = svg_texts(theme.chart_svg(charts.visitors_chart(visitors().head(5))))
     assert [t for t in texts if t[:1].isdigit() and t.endswith("jan")] == [

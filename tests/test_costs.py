@@ -152,6 +152,41 @@ def test_costs_per_scenario_against_numpy():
     assert row["total"] == pytest.approx(v.sum())
 
 
+def _skewed_cases(n: int = 30) -> pl.DataFrame:
+    rng = np.random.default_rng(7)
+    huidig = rng.lognormal(9, 0.8, n)
+    na = huidig * rng.uniform(0.3, 0.9, n)
+    nothing = huidig * rng.uniform(1.5, 4.0, n)
+    return pl.DataFrame({
+        "case_id": [f"c{i}" for i in range(n)], "huidig": huidig, "zonder_oplossing": nothing,
+        "oplossing_eenmalig": np.zeros(n), "na_oplossing": na,
+        "saving_vs_current": huidig - na, "saving_vs_nothing": nothing - na,
+    })
+
+
+def test_costs_per_scenario_bootstrap_intervals():
+    per_case = _skewed_cases()
+    summary = costs.costs_per_scenario(per_case, seed=11)
+    rows = {r["measure"]: r for r in summary.iter_rows(named=True)}
+    for measure in ("huidig", "zonder_oplossing", "na_oplossing", "saving_vs_current"):
+        row = rows[measure]
+        assert row["ci_low"] < row["mean"] < row["ci_high"], measure
+        # independent oracle: scipy's BCa with its own generator and more resamples
+        ref = sps.bootstrap((per_case[measure].to_numpy(),), np.mean, method="BCa",
+                            n_resamples=20_000, rng=np.random.default_rng(99))
+        width = ref.confidence_interval.high - ref.confidence_interval.low
+        assert row["ci_low"] == pytest.approx(ref.confidence_interval.low, abs=0.05 * width)
+        assert row["ci_high"] == pytest.approx(ref.confidence_interval.high, abs=0.05 * width)
+    # the saving's interval is the one of the key figure (same seed, same method)
+    saving = costs.mean_saving_ci(per_case, seed=11)
+    assert (rows["saving_vs_current"]["ci_low"], rows["saving_vs_current"]["ci_high"]) == (
+        saving.ci_low, saving.ci_high)
+    # a scenario that costs nothing in every case has no interval, not a zero-width one
+    assert rows["oplossing_eenmalig"]["ci_low"] is None
+    assert "ci_low" not in costs.costs_per_scenario(per_case).columns  # no seed, no interval
+    assert summary.equals(costs.costs_per_scenario(per_case, seed=11))  # reproducible
+
+
 def test_costs_per_payer_effectenarena():
     priced = costs.price_cost_lines(_lines(), PRICE_LIST, CPI)
     payer = costs.costs_per_payer(priced)

@@ -307,6 +307,16 @@ def test_tables_show_dutch_numbers(report_2017):
     assert ">95%-BI<" in summary  # the header names the level once
 
 
+def test_costs_per_scenario_show_their_interval_when_published(results_2017):
+    assert "95%-BI" not in _html(rc.Report(2017, results_2017).tabel_kosten_scenario())
+    path = results_2017 / "tables" / "kosten_scenario.parquet"
+    pl.read_parquet(path).with_columns(
+        (pl.col("mean_eur") * 0.8).alias("ci_low_eur"),
+        (pl.col("mean_eur") * 1.25).alias("ci_high_eur")).write_parquet(path)
+    table = _html(rc.Report(2017, results_2017).tabel_kosten_scenario())
+    assert ">95%-BI<" in table and ">EUR 8.200 tot EUR 12.813<" in table
+
+
 def test_a_later_ggd_wave_is_not_called_a_baseline(results_2017):
     path = results_2017 / "tables" / "ggd_indicatoren.parquet"
     pl.read_parquet(path).with_columns(pl.col("year").replace(2016, 2020)).write_parquet(path)

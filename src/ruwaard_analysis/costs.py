@@ -246,11 +246,22 @@ def costs_per_case(priced: pl.DataFrame, *, payback_against: str = "current") ->
     )
 
 
-def costs_per_scenario(per_case: pl.DataFrame) -> pl.DataFrame:
+def costs_per_scenario(
+    per_case: pl.DataFrame,
+    *,
+    seed: int | None = None,
+    n_resamples: int = 10_000,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
     """Summary per scenario and per saving over cases: n, mean, sd, median, min, max, total.
 
-    Rows in the order of ``SCENARIOS`` then ``SAVING_MEASURES`` (column ``measure``).
+    Rows in the order of ``SCENARIOS`` then ``SAVING_MEASURES`` (column ``measure``). With a
+    ``seed``, also ``ci_low, ci_high``: the BCa bootstrap interval of each mean (as
+    :func:`mean_saving_ci`; costs are skewed), null where it is undefined (fewer than two
+    cases, or all cases the same amount, e.g. a scenario that costs nothing).
     """
+    from ruwaard_analysis.stats.bootstrap import bootstrap_ci
+
     measures = [*SCENARIOS, *SAVING_MEASURES]
     _require_columns(per_case, measures, "per-case costs")
     if per_case.height == 0:
@@ -258,7 +269,7 @@ def costs_per_scenario(per_case: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for m in measures:
         s = per_case[m].cast(pl.Float64)
-        rows.append({
+        row = {
             "measure": m,
             "n": s.len(),
             "mean": s.mean(),
@@ -267,11 +278,22 @@ def costs_per_scenario(per_case: pl.DataFrame) -> pl.DataFrame:
             "min": s.min(),
             "max": s.max(),
             "total": s.sum(),
-        })
-    return pl.DataFrame(rows, schema={
+        }
+        if seed is not None:
+            try:
+                ci = bootstrap_ci(_as_float_array(s, m), "mean", n_resamples=n_resamples,
+                                  confidence=confidence, method="BCa", seed=seed)
+                row |= {"ci_low": float(ci.low), "ci_high": float(ci.high)}
+            except InsufficientDataError:
+                row |= {"ci_low": None, "ci_high": None}
+        rows.append(row)
+    schema = {
         "measure": pl.String, "n": pl.Int64, "mean": pl.Float64, "sd": pl.Float64,
         "median": pl.Float64, "min": pl.Float64, "max": pl.Float64, "total": pl.Float64,
-    })
+    }
+    if seed is not None:
+        schema |= {"ci_low": pl.Float64, "ci_high": pl.Float64}
+    return pl.DataFrame(rows, schema=schema)
 
 
 def costs_per_payer(priced: pl.DataFrame) -> pl.DataFrame:

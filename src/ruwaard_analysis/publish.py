@@ -186,10 +186,14 @@ def costs(
     """
     pub = Published(min_cell_size)
     pub.figure("kostenanalyses_aantal", n_cost_analyses, n=n_cost_analyses, unit="count")
+    has_ci = {"ci_low", "ci_high"} <= set(per_scenario.columns)
+    interval = [pl.col("ci_low").alias("ci_low_eur"), pl.col("ci_high").alias("ci_high_eur")]
     scen = per_scenario.filter(pl.col("measure").is_in(SCENARIOS)).select(
         pl.col("measure").alias("scenario"), "n", pl.col("mean").alias("mean_eur"),
-        pl.col("median").alias("median_eur"), pl.col("total").alias("total_eur"))
-    pub.table("kosten_scenario", scen, value_cols=["mean_eur", "median_eur", "total_eur"])
+        pl.col("median").alias("median_eur"), pl.col("total").alias("total_eur"),
+        *(interval if has_ci else []))
+    pub.table("kosten_scenario", scen, value_cols=[
+        "mean_eur", "median_eur", "total_eur", *(["ci_low_eur", "ci_high_eur"] if has_ci else [])])
     savings = per_scenario.filter(~pl.col("measure").is_in(SCENARIOS))
     pub.table("kosten_besparing", savings,
               value_cols=["mean", "sd", "median", "min", "max", "total"])

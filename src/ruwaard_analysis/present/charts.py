@@ -213,7 +213,9 @@ def costs_per_scenario_chart(
     ``mean_eur`` are accepted as names too), optional ``ci_low, ci_high``. ``measure`` values:
     the scenarios and savings of ``labels.COST_MEASURES``.
     """
-    frame = frame.rename({k: v for k, v in {"scenario": "measure", "mean_eur": "mean"}.items()
+    renames = {"scenario": "measure", "mean_eur": "mean", "ci_low_eur": "ci_low",
+               "ci_high_eur": "ci_high"}
+    frame = frame.rename({k: v for k, v in renames.items()
                           if k in frame.columns and v not in frame.columns})
     _require(frame, ["measure", "mean", "n"], "costs_per_scenario_chart")
     has_ci = "ci_low" in frame.columns and "ci_high" in frame.columns
@@ -244,7 +246,8 @@ def costs_per_scenario_chart(
                         .iter_rows())
     return alt.layer(*layers).properties(
         title=_title("costs_per_scenario", hidden, min_cell_size),
-        description=_alt_text("costs_per_scenario", summary=summary),
+        description=_alt_text("costs_per_scenario", summary=summary,
+                              with_ci=labels.ALT_TEXTS["with_ci"] if has_ci else ""),
     )
 
 

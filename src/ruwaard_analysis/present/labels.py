@@ -293,9 +293,10 @@ ALT_TEXTS = {
         "meetmomenten: {summary}."
     ),
     "costs_per_scenario": (
-        "Staafdiagram van de gemiddelde kosten per casus in euro per scenario, met "
-        "95%-betrouwbaarheidsinterval: {summary}."
+        "Staafdiagram van de gemiddelde kosten per casus in euro per scenario{with_ci}: "
+        "{summary}."
     ),
+    "with_ci": ", met 95%-betrouwbaarheidsinterval",
     "costs_per_payer": (
         "Staafdiagram per betaler: links de eenmalige investering, rechts de besparing per "
         "jaar, in euro ({payers})."

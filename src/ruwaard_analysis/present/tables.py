@@ -282,10 +282,12 @@ def costs_display(
     [Totaal], rows in the order given, and whether a row was suppressed.
 
     ``frame``: ``measure, n, mean`` as ``costs.costs_per_scenario`` returns, or the published
-    ``kosten_scenario`` (``scenario, mean_eur, total_eur``); optional ``ci_low, ci_high``,
+    ``kosten_scenario`` (``scenario, mean_eur, total_eur``, optional ``ci_low_eur,
+    ci_high_eur``); optional ``ci_low, ci_high``,
     ``total`` and ``suppressed``. Amounts in euros.
     """
-    renames = {"scenario": "measure", "mean_eur": "mean", "total_eur": "total"}
+    renames = {"scenario": "measure", "mean_eur": "mean", "total_eur": "total",
+               "ci_low_eur": "ci_low", "ci_high_eur": "ci_high"}
     frame = frame.rename({k: v for k, v in renames.items()
                           if k in frame.columns and v not in frame.columns})
     _require(frame, ["measure", "n", "mean"], "costs_table")
