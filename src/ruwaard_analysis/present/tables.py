@@ -106,12 +106,15 @@ def _md_cell(value: Any) -> str:
 
 def markdown_table(display: pl.DataFrame, notes: Sequence[str] = ()) -> str:
     """A display frame as a Pandoc pipe table: numbers right-aligned, text left, column
-    widths after the longest cell (the rule line's dashes), notes as paragraphs under it."""
+    widths after the longest cell or header word (the rule line's dashes), notes as
+    paragraphs under it."""
     numeric = set(numeric_columns(display))
     head = "| " + " | ".join(_md_cell(c) for c in display.columns) + " |"
     rules = []
     for name in display.columns:
-        longest = max([len(str(name)), *(len(str(v)) for v in display[name].to_list())])
+        # a header wraps between its words; the cells below decide the width
+        longest = max([*(len(word) for word in str(name).split()),
+                       *(len(str(v)) for v in display[name].to_list())])
         dashes = "-" * max(3, min(_MAX_DASHES, longest))
         rules.append(f"{dashes}:" if name in numeric else f":{dashes}")
     rule = "|" + "|".join(rules) + "|"
