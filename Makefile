@@ -7,7 +7,7 @@ YEAR   ?= 2017
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install kernel demo-data validate run report test lint bench clean
+.PHONY: help install kernel demo-data validate run report preview test lint bench clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ report: demo-data ## the main job: demo data, analysis for 2016 and 2017, the re
 	$(BIN)/ruwaard report --year 2016
 	$(BIN)/ruwaard report --year 2017
 
+preview: run ## without Quarto: the report (YEAR=2017) as HTML and PDF by Pandoc and Typst, to check, not to send
+	$(BIN)/python tests/render_rehearsal.py $(YEAR) reports/$(YEAR)/voorproef
+
 test: $(STAMP) ## lint and run the whole test suite (what CI runs)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
@@ -45,4 +48,4 @@ bench: $(STAMP) ## run the benchmarks; figures go in benchmarks/README.md
 	$(BIN)/python -m benchmarks
 
 clean: ## remove generated results (never data/raw)
-	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json .pytest_cache
+	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json reports/[0-9]*/voorproef .pytest_cache

@@ -252,7 +252,7 @@ def rehearse(year: int, results_dir: Path | None, out_dir: Path) -> Rehearsal:
     import pypandoc
     import typst
 
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     pandoc = pypandoc.get_pandoc_path()
     files: dict[str, Path] = {}
@@ -265,10 +265,12 @@ def rehearse(year: int, results_dir: Path | None, out_dir: Path) -> Rehearsal:
         meta_file = out_dir / f"metadata-{target}.yml"
         meta_file.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
         files[target] = out_dir / f"leergeschiedenis-{year}.{ext}"
-        subprocess.run([pandoc, str(source), "--from", "markdown", "--to", target,
-                        "--standalone", "--metadata-file", str(meta_file), *args,
-                        "--output", str(files[target])],
-                       check=True, capture_output=True, text=True, cwd=out_dir)
+        done = subprocess.run([pandoc, str(source), "--from", "markdown", "--to", target,
+                               "--standalone", "--metadata-file", str(meta_file), *args,
+                               "--output", str(files[target])],
+                              capture_output=True, text=True, cwd=out_dir, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"pandoc --to {target} failed ({done.returncode}): {done.stderr}")
     pdf = out_dir / f"leergeschiedenis-{year}.pdf"
     typst.compile(str(files["typst"]), output=str(pdf), root="/")
     return Rehearsal(files["html"], files["typst"], pdf, markdown)

@@ -146,3 +146,11 @@ def test_small_groups_leak_nowhere_in_the_rendered_report(pipeline_run, tmp_path
         for digits in (f"{raw:.3f}", f"{raw:.2f}", f"{raw:.1f}"):
             assert digits not in embedded and digits.replace(".", ",") not in embedded, raw
     shutil.rmtree(tmp_path / "rehearsal", ignore_errors=True)
+
+
+def test_rehearsal_writes_to_a_relative_folder(pipeline_run, tmp_path, monkeypatch):
+    # `make preview` passes reports/YEAR/voorproef, relative to the project
+    monkeypatch.chdir(tmp_path)
+    out = rehearse(2017, pipeline_run.results(2017), "voorproef")
+    assert out.pdf == tmp_path / "voorproef" / "leergeschiedenis-2017.pdf" and out.pdf.is_file()
+    assert out.html.is_file()
