@@ -232,20 +232,31 @@ def test_every_cell_runs_on_pipeline_results(year):
 # -- the render (only with quarto) -------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def results_in_project(pipeline_run):
+    """Pipeline results of 2017 in a folder inside the project: Quarto compiles Typst with the
+    project as root, and Typst reads no image outside it."""
+    folder = config.PROCESSED_DIR / ".render-test-2017"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(pipeline_run.results(2017), folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.quarto
 @pytest.mark.parametrize("to,ext", [("html", "html"), ("typst", "pdf")])
-def test_quarto_renders_the_report(to, ext):
+def test_quarto_renders_the_report(to, ext, request):
     quarto = shutil.which("quarto")
     if quarto is None:
         pytest.skip("quarto is not on PATH")
     year = 2017
-    if _pipeline_results(year) is None:
-        pytest.skip("no pipeline results for 2017 (run `ruwaard run --year 2017`)")
+    results = request.getfixturevalue("results_in_project")  # only where Quarto runs
     # Without --output the file follows its source: reports/leergeschiedenis.EXT
     out = ROOT / "reports" / f"leergeschiedenis.{ext}"
     try:
         subprocess.run([quarto, "render", "reports/leergeschiedenis.qmd", "--to", to,
-                        "-P", f"year:{year}"], cwd=ROOT, check=True, timeout=900)
+                        "-P", f"year:{year}", "-P", f"results_dir:{results}"],
+                       cwd=ROOT, check=True, timeout=900)
         assert out.is_file() and out.stat().st_size > 0
         if ext == "html":
             html = out.read_text(encoding="utf-8")
