@@ -44,22 +44,18 @@ def _display(rows: list[dict[str, Any]], columns: Mapping[str, RowFormatter]) ->
 
 def _build(
     display: pl.DataFrame,
-    headers: Mapping[str, str],
     *,
     title: str | None,
     source: str,
     any_suppressed: bool,
     min_cell_size: int,
 ) -> GT:
-    table = _aligned(GT(display), display).cols_label(**headers)
-    if title:
-        table = table.tab_header(title=title)
-    table = table.tab_source_note(source)
-    if any_suppressed:
-        table = table.tab_source_note(
-            labels.CAVEATS["suppression"].format(min_cell_size=min_cell_size)
-        )
-    return table
+    """A notebook table: :func:`gt_table` with a title, the source and, where rows were
+    suppressed, the note that explains "<5"."""
+    suppression = (labels.CAVEATS["suppression"].format(min_cell_size=min_cell_size)
+                   if any_suppressed else "")
+    table = gt_table(display, [source, suppression])
+    return table.tab_header(title=title) if title else table
 
 
 # -- display frame -> table -------------------------------------------------------------------
@@ -198,7 +194,7 @@ def key_figures_table(
     else:
         records = [{**figures[name], "name": name} for name in in_display_order(figures)]
     display, any_suppressed = key_figures_display(records, min_cell_size=min_cell_size)
-    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+    return _build(display, title=title, source=source,
                   any_suppressed=any_suppressed, min_cell_size=min_cell_size)
 
 
@@ -274,7 +270,7 @@ def effects_table(
     """Paired changes (see :func:`effects_display`): a row per statistic, a column per
     comparison, with the method and, where needed, the suppression note."""
     display, any_suppressed = effects_display(frame, min_cell_size=min_cell_size)
-    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+    return _build(display, title=title, source=source,
                   any_suppressed=any_suppressed, min_cell_size=min_cell_size)
 
 
@@ -284,10 +280,9 @@ def costs_display(
     """Costs per scenario as a display frame: Scenario | n | Gemiddeld per casus | [95%-BI] |
     [Totaal], rows in the order given, and whether a row was suppressed.
 
-    ``frame``: ``measure, n, mean`` as ``costs.costs_per_scenario`` returns, or the published
-    ``kosten_scenario`` (``scenario, mean_eur, total_eur``, optional ``ci_low_eur,
-    ci_high_eur``); optional ``ci_low, ci_high``,
-    ``total`` and ``suppressed``. Amounts in euros.
+    ``frame``: ``measure, n, mean`` as ``costs.costs_per_scenario`` returns (optional ``ci_low,
+    ci_high, total``), or the published ``kosten_scenario`` (``scenario, mean_eur, total_eur``,
+    optional ``ci_low_eur, ci_high_eur``); optional ``suppressed``. Amounts in euros.
     """
     renames = {"scenario": "measure", "mean_eur": "mean", "total_eur": "total",
                "ci_low_eur": "ci_low", "ci_high_eur": "ci_high"}
@@ -321,5 +316,5 @@ def costs_table(
 ) -> GT:
     """Costs per scenario (see :func:`costs_display`) as a great-tables table."""
     display, any_suppressed = costs_display(frame, min_cell_size=min_cell_size)
-    return _build(display, {c: c for c in display.columns}, title=title, source=source,
+    return _build(display, title=title, source=source,
                   any_suppressed=any_suppressed, min_cell_size=min_cell_size)
