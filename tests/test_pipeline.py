@@ -403,3 +403,13 @@ def test_progress_shows_notebook_and_cell_on_a_terminal_and_plain_lines_elsewher
     off = pipeline._Progress(2, False, stream=quiet)
     off.handle(("start", "01_alpha"))
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.slow
+def test_progress_line_says_mislukt_for_a_failed_notebook(ws, capsys):
+    shutil.copy(FIXTURES / "broken" / "04_broken.ipynb", ws.notebooks)
+    with pytest.raises(PipelineError):
+        ws.run(progress=True, jobs=1)
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.endswith("mislukt: 04_broken") for line in lines), lines
+    assert not any(line.endswith("klaar: 04_broken") for line in lines), lines

@@ -530,9 +530,9 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
         elif result["cell"] is None and type(exc).__name__ != "PapermillExecutionError":
             result["traceback"] = "".join(traceback.format_exception(exc)[-3:])
         result["seconds"] = time.perf_counter() - start
-        _report("done", name)
+        _report("done", name, False)
         return result
-    _report("done", name)
+    _report("done", name, True)
     return {"name": name, "ok": True, "seconds": time.perf_counter() - start}
 
 
@@ -594,7 +594,8 @@ class _Progress:
             postfix = " · ".join(f"{n}: {c}" for n, c in sorted(self.running.items()))
             self.bar.set_postfix_str(postfix)
         elif self.lines and kind in ("start", "done"):
-            verb = "start" if kind == "start" else "klaar"
+            ok = len(message) < 3 or message[2]
+            verb = "start" if kind == "start" else ("klaar" if ok else "mislukt")
             print(f"[{self.done}/{self.total}] {verb}: {name}", file=self.stream, flush=True)
 
     def close(self) -> None:
