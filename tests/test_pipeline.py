@@ -413,3 +413,24 @@ def test_progress_line_says_mislukt_for_a_failed_notebook(ws, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert any(line.endswith("mislukt: 04_broken") for line in lines), lines
     assert not any(line.endswith("klaar: 04_broken") for line in lines), lines
+
+
+@pytest.mark.parametrize("size", [0, -3, 1, 2])
+def test_min_cell_size_below_the_floor_is_refused_before_anything_runs(ws, size):
+    with pytest.raises(PipelineError, match=rf"--min-cell-size {size} .*minstens "
+                       rf"{config.MIN_CELL_SIZE_FLOOR}"):
+        ws.run(min_cell_size=size)
+    assert not ws.processed.exists() and not ws.reports.exists()
+
+
+@pytest.mark.parametrize("size", ["0", "-3", "2"])
+def test_cli_refuses_a_min_cell_size_below_the_floor(size, capsys):
+    from ruwaard_analysis import cli
+
+    for command in ("run", "report"):
+        with pytest.raises(SystemExit) as info:
+            cli.main([command, "--year", "2017", "--min-cell-size", size])
+        assert info.value.code == 2
+        err = capsys.readouterr().err
+        assert f"--min-cell-size: {size} is te klein" in err
+        assert f"minstens {config.MIN_CELL_SIZE_FLOOR}" in err

@@ -407,3 +407,12 @@ def test_manifest_is_shown(report_2017):
     md = report_2017.manifest_markdown()
     assert "0123456789abcdef" in md and "`min_cell_size` = `5`" in md and "polars" in md
     assert "ab" * 32 in _html(report_2017.tabel_invoer())
+
+
+def test_verantwoording_states_the_minimum_cell_size_used(tmp_path):
+    folder = write_fixture_results(tmp_path / "2017", 2017)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["parameters"]["min_cell_size"] = 7
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    text = rc.Report(2017, folder).celgrootte_verantwoording()
+    assert "minder dan 7 " in text and "--min-cell-size" in text

@@ -66,6 +66,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
 
 
+def _min_cell_size(text: str) -> int:
+    """``--min-cell-size``: a whole number of at least ``config.MIN_CELL_SIZE_FLOOR``."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
+    if value < config.MIN_CELL_SIZE_FLOOR:
+        raise argparse.ArgumentTypeError(
+            f"{value} is te klein: de minimale celgrootte moet minstens "
+            f"{config.MIN_CELL_SIZE_FLOOR} zijn (zie docs/data.md, 'Kleine groepen')")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ruwaard",
@@ -86,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--year", type=int, required=True)
         p.add_argument("--data", default=str(config.DEMO_DIR), help="data folder (default: demo)")
         p.add_argument("--force", action="store_true", help="re-run everything, ignore the cache")
-        p.add_argument("--min-cell-size", type=int, default=config.MIN_CELL_SIZE)
+        p.add_argument("--min-cell-size", type=_min_cell_size, default=config.MIN_CELL_SIZE,
+                       help=f"no group smaller than this is published (default "
+                            f"{config.MIN_CELL_SIZE}, at least {config.MIN_CELL_SIZE_FLOOR})")
 
     p = sub.add_parser("run", help="run the yearly analysis notebooks with papermill")
     add_run_options(p)

@@ -32,6 +32,11 @@ GEMEENTE_CODE = "GM0828"
 NEDERLAND_CODE = "NL01"
 
 MIN_CELL_SIZE = 5  # no group smaller than this is published
+# The lowest minimum cell size a run accepts (docs/data.md, "Kleine groepen"). With a group of
+# 2, each member can subtract their own value from a published total or mean and learn the
+# other's; a group of 1 is the person. 3 is the smallest size that resists that, and the
+# threshold statistical offices use as an absolute floor (the default stays 5).
+MIN_CELL_SIZE_FLOOR = 3
 DEFAULT_SEED = 20160512  # first wijkbijeenkomst of the proeftuin, 12 May 2016
 PROGRAMME_START = date(2016, 5, 12)  # that first wijkbijeenkomst: the start of the proeftuin
 PRICE_YEAR = 2024  # costs are expressed in euros of this year (CBS CPI indexation)

@@ -816,6 +816,11 @@ def run_year(
     reports_dir = Path(reports_dir)
     if jobs is not None and jobs < 1:
         raise PipelineError(f"--jobs moet minstens 1 zijn, niet {jobs}")
+    if min_cell_size < config.MIN_CELL_SIZE_FLOOR:
+        raise PipelineError(
+            f"--min-cell-size {min_cell_size} is te klein: de minimale celgrootte moet minstens "
+            f"{config.MIN_CELL_SIZE_FLOOR} zijn (zie docs/data.md, 'Kleine groepen')"
+        )
 
     plan = plan_year(
         year,

@@ -370,6 +370,11 @@ class Report:
     def suppression_note(self) -> str:
         return labels.CAVEATS["suppression"].format(min_cell_size=self.min_cell_size)
 
+    def celgrootte_verantwoording(self) -> str:
+        """The Verantwoording's sentence on the minimum cell size this run used."""
+        return "\n" + labels.CAVEATS["min_cell_size_used"].format(
+            min_cell_size=self.min_cell_size, floor=config.MIN_CELL_SIZE_FLOOR) + "\n"
+
     def kerncijfer(self, name: str, part: str = "waarde") -> str:
         """A key figure as Dutch text. ``part``: waarde, n, bi, ci_low, ci_high, label.
 

@@ -334,6 +334,11 @@ CAVEATS = {
         "uitkomsten tot personen te herleiden zijn, tonen we die niet."
     ),
     "suppressed_in_chart": "Niet getoond (n <{min_cell_size}): {groups}",
+    "min_cell_size_used": (
+        "Minimale celgrootte: {min_cell_size}. Over groepen van minder dan {min_cell_size} "
+        "personen publiceren we geen cijfers. De waarde is gekozen bij het draaien van de "
+        "analyse (`ruwaard run --min-cell-size {min_cell_size}`; nooit lager dan {floor})."
+    ),
     "ggd_small_area": (
         "De cijfers voor wijk en buurt zijn modelschattingen (kleine-gebiedsschattingen) van het "
         "RIVM op basis van de Gezondheidsmonitor van GGD'en, CBS en RIVM. Voor kleine gebieden "
