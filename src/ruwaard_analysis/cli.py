@@ -29,14 +29,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo import write_demo_dataset
 
-    written = write_demo_dataset(Path(args.out), seed=args.seed)
-    print(f"{len(written)} synthetische bestanden geschreven naar {args.out}")
+    out = Path(args.out) if args.out is not None else _project_path(config.DEMO_DIR)
+    written = write_demo_dataset(out, seed=args.seed)
+    print(f"{len(written)} synthetische bestanden geschreven naar {out}")
     return 0
+
+
+def _project_path(path: Path) -> Path:
+    """``path`` (a folder of the project); a clear error when no project folder was found."""
+    if not config.PROJECT_FOUND:
+        from .errors import RuwaardError
+
+        raise RuwaardError(config.no_project_message())
+    return path
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_year
 
+    _project_path(config.PROJ_ROOT)
     result = run_year(
         args.year,
         data_dir=Path(args.data),
@@ -52,12 +63,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_numbers(args: argparse.Namespace) -> int:
     from .pipeline import print_key_figures
 
+    _project_path(config.PROJ_ROOT)
     return print_key_figures(args.year, as_json=args.json)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
+    _project_path(config.PROJ_ROOT)
     return build_report(
         args.year,
         data_dir=Path(args.data),
@@ -91,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("demo-data", help="write the synthetic demo dataset (2016-2018)")
-    p.add_argument("--out", default=str(config.DEMO_DIR))
+    p.add_argument("--out", default=None, help="folder (default: data/raw/demo of the project)")
     p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
     p.set_defaults(func=_cmd_demo_data)
 

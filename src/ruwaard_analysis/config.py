@@ -1,8 +1,10 @@
-"""Every path and default of the project, built from the package's own location.
+"""Every path and default of the project.
 
-Nothing here depends on the working directory, so notebooks, Quarto and the CLI
-all see the same folders. Defaults are plain values; functions take them as
-parameters so no hidden global state reaches the statistics.
+The project folder is found once, at import, from ``RUWAARD_ROOT`` or the working
+directory (:func:`find_project_root`), so notebooks, Quarto and the CLI all see the
+same folders however the package was installed; packaged data (``REFERENCE_DIR``) is
+found from the package's own location. Defaults are plain values; functions take them
+as parameters so no hidden global state reaches the statistics.
 """
 
 from __future__ import annotations
@@ -12,8 +14,55 @@ from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# src/ruwaard_analysis -> src -> project root. RUWAARD_ROOT overrides (tests, installed use).
-PROJ_ROOT = Path(os.environ.get("RUWAARD_ROOT", PACKAGE_DIR.parents[1])).resolve()
+ROOT_ENV = "RUWAARD_ROOT"  # names the project folder explicitly; overrides the search
+PROJECT_MARKERS = ("_quarto.yml", "notebooks/")
+_SOURCE_CHECKOUT = PACKAGE_DIR.parents[1]  # src/ruwaard_analysis -> src -> checkout
+
+
+def is_project_root(folder: Path) -> bool:
+    """A project folder holds ``_quarto.yml`` and ``notebooks/``."""
+    return (folder / "_quarto.yml").is_file() and (folder / "notebooks").is_dir()
+
+
+def find_project_root(start: Path | None = None, fallback: Path | None = _SOURCE_CHECKOUT
+                      ) -> Path | None:
+    """The project folder: ``$RUWAARD_ROOT`` if set, else the nearest folder upward from
+    ``start`` (the working directory) with ``_quarto.yml`` and ``notebooks/``, else
+    ``fallback`` when it is a project (the source checkout of an editable install), else None.
+
+    The package's own location is not the project: installed with ``pip install .`` it lies
+    in site-packages, and writing there would put the data inside the virtual environment.
+    """
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    try:
+        here = Path.cwd() if start is None else Path(start)
+    except OSError:  # the working directory was removed
+        here = None
+    if here is not None:
+        here = here.resolve()
+        for folder in (here, *here.parents):
+            if is_project_root(folder):
+                return folder
+    if fallback is not None and is_project_root(fallback):
+        return fallback.resolve()
+    return None
+
+
+def no_project_message() -> str:
+    """Dutch explanation for commands that need a project folder when none was found."""
+    return (
+        "geen projectmap gevonden: ga naar de map van het project (met _quarto.yml en "
+        f"notebooks/) of een map daaronder, of zet {ROOT_ENV}=/pad/naar/project"
+    )
+
+
+_FOUND_ROOT = find_project_root()
+PROJECT_FOUND = _FOUND_ROOT is not None
+# Without a project the paths below point into the working directory; the CLI refuses the
+# commands that need them (see no_project_message) instead of writing there.
+PROJ_ROOT = _FOUND_ROOT if _FOUND_ROOT is not None else Path(os.path.abspath(os.curdir))
 
 DATA_DIR = PROJ_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
