@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ruwaard_analysis import contracts, io
+from ruwaard_analysis import config, contracts, io
 from ruwaard_analysis.errors import DataValidationError
 
 VALID = Path(__file__).parent / "fixtures" / "io" / "valid"
@@ -156,7 +156,7 @@ def test_cross_table_rules(tmp_path, key, old, new, expected):
 
 
 def test_cross_rules_skip_a_table_that_is_itself_invalid(tmp_path):
-    folder = folder_with(tmp_path, "cases", "C0001,2016-02-28,2016", "C0001,2016-02-28,2015")
+    folder = folder_with(tmp_path, "cases", "C0001,2016-02-28,2016", "C0001,2016-02-28,2017")
     rules = {p.rule for p in io.validate_folder(folder)}
     assert rules == {"mdo_jaar"}  # no flood of unknown cases from wellbeing and cost_lines
 
@@ -177,3 +177,23 @@ def test_every_canonical_column_is_documented_with_its_aliases():
             assert f"| `{col.name}` |" in table
             for alias in col.aliases:
                 assert f"`{alias}`" in table
+
+
+def test_dates_and_years_outside_the_programme_are_refused(tmp_path):
+    """A date in 2031 or an MDO year 2015 is a typing error, not data (config.PROGRAMME_YEARS)."""
+    folder = folder_with(tmp_path, "wellbeing", "C0001,nameting,2016-04-10",
+                         "C0001,nameting,2031-04-10")
+    problems = [p for p in io.validate_folder(folder) if p.rule == "bereik"]
+    assert [(p.file, p.row, p.column) for p in problems] == [("wellbeing.csv", 3, "measured_on")]
+    assert problems[0].message == "waarde 10-4-2031 ligt buiten het bereik 1-1-2016 t/m 31-12-2030"
+    assert contracts.CASES.col("mdo_year").min == config.PROGRAMME_YEARS[0]
+
+
+def test_a_problem_in_a_workbook_names_sheet_and_cell_as_excel_does():
+    from ruwaard_analysis.errors import Problem
+
+    p = Problem("jansen.xlsx", "bereik", "waarde 11", 14, "score", "welbevinden", "C14")
+    assert str(p) == "jansen.xlsx, welbevinden!C14, kolom 'score': [bereik] waarde 11"
+    spaced = Problem("a.xlsx", "verplicht", "leeg", 3, None, "positieve gezondheid")
+    assert str(spaced) == "a.xlsx, werkblad 'positieve gezondheid', regel 3: [verplicht] leeg"
+    assert str(Problem("a.csv", "type", "x", 2, "score")) == "a.csv, regel 2, kolom 'score': [type] x"

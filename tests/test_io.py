@@ -299,7 +299,8 @@ def test_empty_or_missing_folder_is_a_problem(tmp_path):
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(
-    st.tuples(st.floats(1, 10, allow_nan=False), st.dates(date(2012, 1, 1), date(2030, 12, 31))),
+    st.tuples(st.floats(1, 10, allow_nan=False),
+              st.dates(contracts.FIRST_DATE, contracts.LAST_DATE)),
     min_size=1, max_size=8))
 def test_any_wellbeing_frame_survives_dutch_csv_xlsx_and_parquet(tmp_path_factory, rows):
     tmp = tmp_path_factory.mktemp("rt")

@@ -88,6 +88,9 @@ MIN_CELL_SIZE = 5  # no group smaller than this is published
 MIN_CELL_SIZE_FLOOR = 3
 DEFAULT_SEED = 20160512  # first wijkbijeenkomst of the proeftuin, 12 May 2016
 PROGRAMME_START = date(2016, 5, 12)  # that first wijkbijeenkomst: the start of the proeftuin
+# The years the proeftuin's own records (cases, measurements, Positive Health) may come from:
+# a date outside them is a typing error. The contracts and the intake workbook both use them.
+PROGRAMME_YEARS = (2016, 2030)
 PRICE_YEAR = 2024  # costs are expressed in euros of this year (CBS CPI indexation)
 DISCOUNT_RATE = 0.0225  # Dutch MKBA standard real discount rate
 

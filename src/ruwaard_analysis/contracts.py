@@ -17,11 +17,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
+from . import config
 from .errors import Problem
 
 LINE = "_line"  # row-number column: the line in the source file (header = line 1)
@@ -53,8 +55,8 @@ class Col:
     required: bool = True  # column must be present and every value filled
     allowed: tuple[str, ...] | None = None  # canonical category values
     value_aliases: dict[str, str] = field(default_factory=dict)  # input variant -> canonical
-    min: float | None = None
-    max: float | None = None
+    min: float | date | None = None  # a date for date columns
+    max: float | date | None = None
     pattern: str | None = None  # regular expression every string value must match
     aliases: tuple[str, ...] = ()  # Dutch (or other) header names accepted on input
 
@@ -184,6 +186,11 @@ _AREA_PREFIX_LEVEL = {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "nede
 
 # --------------------------------------------------------------------------- shared columns
 
+FIRST_DATE = date(config.PROGRAMME_YEARS[0], 1, 1)
+LAST_DATE = date(config.PROGRAMME_YEARS[1], 12, 31)
+_PROGRAMME_DATES = {"min": FIRST_DATE, "max": LAST_DATE}
+_PROGRAMME_YEARS = {"min": config.PROGRAMME_YEARS[0], "max": config.PROGRAMME_YEARS[1]}
+
 _CASE_ID_ALIASES = ("casus_id", "casusnummer", "casusnr", "casus", "case", "dossiernummer")
 
 
@@ -215,11 +222,12 @@ CASES = Contract(
     "Eén rij per casus die in het multidisciplinair overleg (MDO) is besproken.",
     (
         _case_id(),
-        Col("mdo_date", pl.Date, "Datum van het MDO", aliases=("mdo_datum", "datum_mdo")),
+        Col("mdo_date", pl.Date, "Datum van het MDO", aliases=("mdo_datum", "datum_mdo"),
+            **_PROGRAMME_DATES),
         Col("mdo_year", pl.Int64, "Jaar van het MDO (gelijk aan het jaar van mdo_date)",
-            unit="jaar", min=2000, max=2100, aliases=("mdo_jaar", "jaar_mdo", "jaar")),
+            unit="jaar", aliases=("mdo_jaar", "jaar_mdo", "jaar"), **_PROGRAMME_YEARS),
         Col("solution_start_date", pl.Date, "Startdatum van de oplossing (op of na het MDO)",
-            required=False,
+            required=False, **_PROGRAMME_DATES,
             aliases=("startdatum_oplossing", "start_oplossing", "datum_start_oplossing")),
         _precondition("wonen", "wonen"),
         _precondition("financien", "financiën"),
@@ -229,7 +237,7 @@ CASES = Contract(
             unit="ja/nee", aliases=("steekproef", "in_steekproef", "aselecte_steekproef")),
         Col("cost_analysis_date", pl.Date,
             "Datum van de kostenanalyse (leeg: nog geen kostenanalyse)", required=False,
-            aliases=("datum_kostenanalyse", "kostenanalyse_datum", "kostenanalyse")),
+            **_PROGRAMME_DATES, aliases=("datum_kostenanalyse", "kostenanalyse_datum", "kostenanalyse")),
     ),
     unique=(("case_id",),),
     row_rules=(
@@ -252,7 +260,7 @@ WELLBEING = Contract(
         _case_id(),
         Col("moment", pl.String, "Meetmoment", aliases=("meetmoment", "meting"),
             **_categories(MOMENTS, MOMENT_ALIASES)),
-        Col("measured_on", pl.Date, "Datum van de meting",
+        Col("measured_on", pl.Date, "Datum van de meting", **_PROGRAMME_DATES,
             aliases=("meetdatum", "datum", "gemeten_op", "datum_meting")),
         Col("score", pl.Float64, "Rapportcijfer welbevinden", unit="cijfer 1-10", min=1, max=10,
             aliases=("cijfer", "rapportcijfer", "welbevinden", "score_welbevinden")),
@@ -316,7 +324,7 @@ POSITIVE_HEALTH = Contract(
     (
         Col("respondent_id", pl.String, "Pseudoniem van de respondent",
             aliases=("respondent", "respondentnummer", "deelnemer", "deelnemer_id")),
-        Col("wave_date", pl.Date, "Datum van afname",
+        Col("wave_date", pl.Date, "Datum van afname", **_PROGRAMME_DATES,
             aliases=("datum", "afnamedatum", "meetdatum", "golfdatum", "peildatum")),
         Col("domain", pl.String, "Domein van het spinnenweb", aliases=("domein", "dimensie"),
             **_categories(PH_DOMAINS)),
@@ -464,15 +472,26 @@ def pandera_schema(contract: Contract) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name=contract.key)
 
 
+def bound_text(value: object) -> str:
+    """A range bound or value as a Dutch reader writes it: ``7.5`` -> ``7.5``, dates ``d-m-jjjj``."""
+    if isinstance(value, date):
+        return f"{value.day}-{value.month}-{value.year}"
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return bound_text(date.fromisoformat(value))
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)
+
+
 def _column_message(col: Col, check: str, value: object) -> tuple[str, str]:
     """(rule, Dutch message) for a failed column check."""
     if check == "not_nullable":
         return "verplicht", "waarde ontbreekt (verplicht veld)"
     if check == "bereik":
-        lo = "-∞" if col.min is None else f"{col.min:g}"
-        hi = "∞" if col.max is None else f"{col.max:g}"
+        lo = "-∞" if col.min is None else bound_text(col.min)
+        hi = "∞" if col.max is None else bound_text(col.max)
         bounds = f"{lo} t/m {hi}"
-        return "bereik", f"waarde {value} ligt buiten het bereik {bounds}"
+        return "bereik", f"waarde {bound_text(value)} ligt buiten het bereik {bounds}"
     if check == "toegestane_waarden":
         allowed = ", ".join(col.allowed or ())
         return "toegestane_waarden", f"onbekende waarde '{value}'; toegestaan: {allowed}"
@@ -572,8 +591,8 @@ def _allowed_text(c: Col) -> str:
     if c.allowed:
         parts.append(" / ".join(f"`{v}`" for v in c.allowed))
     if c.min is not None or c.max is not None:
-        lo = "" if c.min is None else f"{c.min:g}"
-        hi = "" if c.max is None else f"{c.max:g}"
+        lo = "" if c.min is None else bound_text(c.min)
+        hi = "" if c.max is None else bound_text(c.max)
         parts.append(f">= {lo}" if not hi else (f"<= {hi}" if not lo else f"{lo} t/m {hi}"))
     if c.pattern:
         parts.append(f"patroon `{c.pattern}`".replace("|", "\\|"))  # a pipe ends a cell

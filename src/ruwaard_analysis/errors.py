@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -14,7 +15,9 @@ class Problem:
     """One broken rule in one place of one input file.
 
     ``row`` is the 1-based line number in the file as a researcher sees it in an
-    editor or Excel (the header is line 1), or None for whole-file problems.
+    editor or Excel (the header is line 1), or None for whole-file problems. In a
+    workbook, ``sheet`` names the worksheet and ``cell`` the cell as Excel shows it
+    (``C14``), so the problem reads ``welbevinden!C14``.
     """
 
     file: str
@@ -22,14 +25,35 @@ class Problem:
     message: str
     row: int | None = None
     column: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """The place as the researcher finds it: ``file, sheet!C14, kolom 'score'``."""
         where = self.file
-        if self.row is not None:
+        if self.sheet is not None:
+            ref = sheet_reference(self.sheet)
+            if self.cell is not None:
+                where += f", {ref}!{self.cell}"
+            else:
+                where += f", werkblad {ref}"
+        if self.row is not None and self.cell is None:
             where += f", regel {self.row}"
         if self.column is not None:
             where += f", kolom '{self.column}'"
-        return f"{where}: [{self.rule}] {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: [{self.rule}] {self.message}"
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it needs to be."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) and not re.fullmatch(
+            r"[A-Za-z]{1,3}\d+", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 class DataValidationError(RuwaardError):
