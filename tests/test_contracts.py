@@ -196,4 +196,5 @@ def test_a_problem_in_a_workbook_names_sheet_and_cell_as_excel_does():
     assert str(p) == "jansen.xlsx, welbevinden!C14, kolom 'score': [bereik] waarde 11"
     spaced = Problem("a.xlsx", "verplicht", "leeg", 3, None, "positieve gezondheid")
     assert str(spaced) == "a.xlsx, werkblad 'positieve gezondheid', regel 3: [verplicht] leeg"
-    assert str(Problem("a.csv", "type", "x", 2, "score")) == "a.csv, regel 2, kolom 'score': [type] x"
+    plain = Problem("a.csv", "type", "x", 2, "score")
+    assert str(plain) == "a.csv, regel 2, kolom 'score': [type] x"

@@ -237,7 +237,8 @@ CASES = Contract(
             unit="ja/nee", aliases=("steekproef", "in_steekproef", "aselecte_steekproef")),
         Col("cost_analysis_date", pl.Date,
             "Datum van de kostenanalyse (leeg: nog geen kostenanalyse)", required=False,
-            **_PROGRAMME_DATES, aliases=("datum_kostenanalyse", "kostenanalyse_datum", "kostenanalyse")),
+            **_PROGRAMME_DATES,
+            aliases=("datum_kostenanalyse", "kostenanalyse_datum", "kostenanalyse")),
     ),
     unique=(("case_id",),),
     row_rules=(
@@ -473,7 +474,7 @@ def pandera_schema(contract: Contract) -> pa.DataFrameSchema:
 
 
 def bound_text(value: object) -> str:
-    """A range bound or value as a Dutch reader writes it: ``7.5`` -> ``7.5``, dates ``d-m-jjjj``."""
+    """A range bound or value as a Dutch reader writes it; dates as ``d-m-jjjj``."""
     if isinstance(value, date):
         return f"{value.day}-{value.month}-{value.year}"
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
