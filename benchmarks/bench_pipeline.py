@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ruwaard_analysis import config
-from ruwaard_analysis.pipeline import PipelineError, find_notebooks, run_year
+from ruwaard_analysis.run import PipelineError, find_notebooks, run_year
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks" / "ok"
@@ -71,7 +71,7 @@ def _warm_in_fresh_process(common: dict, validate: bool) -> float:
     args = ", ".join(f"{k}=Path({str(v)!r})" if isinstance(v, Path) else f"{k}={v!r}"
                      for k, v in common.items())  # fmt: skip
     code = (
-        "from pathlib import Path\nfrom ruwaard_analysis.pipeline import run_year\n"
+        "from pathlib import Path\nfrom ruwaard_analysis.run import run_year\n"
         f"r = run_year({YEAR}, progress=False, validate={validate!r}, {args})\n"
         "assert r.executed == [], r.executed\n"
     )

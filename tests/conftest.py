@@ -15,7 +15,7 @@ YEARS = (2016, 2017)
 class PipelineRun:
     root: Path
     dirs: dict  # data_dir, processed_dir, reports_dir
-    runs: dict  # year -> pipeline.RunResult
+    runs: dict  # year -> run.RunResult
 
     def results(self, year: int) -> Path:
         return self.dirs["processed_dir"] / str(year)
@@ -25,7 +25,7 @@ class PipelineRun:
 def pipeline_run(tmp_path_factory) -> PipelineRun:
     """Demo data -> `ruwaard run` for 2016 and 2017, in temporary folders (about 20 s a year)."""
     from ruwaard_analysis.demo import write_demo_dataset
-    from ruwaard_analysis.pipeline import run_year
+    from ruwaard_analysis.run import run_year
 
     root = tmp_path_factory.mktemp("e2e")
     data = root / "raw" / "demo"

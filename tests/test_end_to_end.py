@@ -19,7 +19,8 @@ import pytest
 
 from ruwaard_analysis import config
 from ruwaard_analysis.errors import DataValidationError
-from ruwaard_analysis.pipeline import print_key_figures, run_year
+from ruwaard_analysis.numbers import print_key_figures
+from ruwaard_analysis.run import run_year
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def test_every_notebook_ran_for_both_years(project):
     _, dirs, runs = project
     notebooks = sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb"))
     for year in YEARS:
-        assert runs[year].ok
+        assert runs[year].changed
         assert sorted(runs[year].executed) == notebooks
         executed = dirs["reports_dir"] / str(year) / "notebooks"
         assert sorted(p.stem for p in executed.glob("*.ipynb")) == notebooks
@@ -129,7 +130,7 @@ def test_rerun_is_cached_and_forced_rerun_is_byte_identical(project, tmp_path):
     assert warm.executed == [] or list(warm.executed) == []
     other = {**dirs, "processed_dir": tmp_path / "processed", "reports_dir": tmp_path / "reports"}
     again = run_year(2016, progress=False, force=True, **other)
-    assert again.ok
+    assert again.changed and again.cached == []
     first = _digest(dirs["processed_dir"] / "2016")
     second = _digest(other["processed_dir"] / "2016")
     assert first == second

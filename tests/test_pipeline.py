@@ -1,4 +1,4 @@
-"""pipeline.py: cache keys, manifest, determinism, failure handling and `ruwaard numbers`.
+"""The run package: cache keys, manifest, determinism, failure handling, `ruwaard numbers`.
 
 The end-to-end tests run the tiny notebooks in tests/fixtures/notebooks/ (a few seconds per
 run); every folder is under tmp_path and the library fingerprint comes from a fake library
@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from ruwaard_analysis import config, pipeline, results
+from ruwaard_analysis import config, numbers, results
 from ruwaard_analysis.errors import DataValidationError, Problem
-from ruwaard_analysis.pipeline import PipelineError, plan_year, run_year
+from ruwaard_analysis.run import PipelineError, RunOptions, plan_year, run_year
+from ruwaard_analysis.run.fingerprint import git_commit, sha256_file
+from ruwaard_analysis.run.progress import Progress
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 
@@ -58,8 +60,11 @@ class Workspace:
         base.update(extra)
         return base
 
+    def options(self, **extra) -> RunOptions:
+        return RunOptions(**self.kwargs(**extra))
+
     def run(self, **extra):
-        return run_year(2016, **self.kwargs(**extra))
+        return run_year(2016, self.options(**extra))
 
     def snapshot(self) -> dict[str, bytes]:
         out = {}
@@ -115,7 +120,7 @@ def test_plan_reads_declared_sources_and_inputs(ws):
         plan.inputs["beta.csv"] == hashlib.sha256((ws.data / "beta.csv").read_bytes()).hexdigest()
     )
     assert plan.reference_data == {
-        "cpi.csv": pipeline.sha256_file(ws.lib / "reference_data" / "cpi.csv")
+        "cpi.csv": sha256_file(ws.lib / "reference_data" / "cpi.csv")
     }
 
 
@@ -181,8 +186,8 @@ def test_validation_fails_fast_and_writes_nothing(ws):
 
 
 def test_git_commit_outside_and_inside_git(tmp_path):
-    assert pipeline.git_commit(tmp_path) is None
-    commit = pipeline.git_commit(config.PROJ_ROOT)
+    assert git_commit(tmp_path) is None
+    commit = git_commit(config.PROJ_ROOT)
     assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
 
 
@@ -195,7 +200,7 @@ def test_cache_partial_rerun_force_and_determinism(ws):
     (stale / "work").mkdir(parents=True)
     cold = ws.run()
     assert not stale.exists()
-    assert cold.ok and cold.executed == ["01_alpha", "02_beta", "03_all"] and cold.cached == []
+    assert cold.changed and cold.executed == ["01_alpha", "02_beta", "03_all"] and cold.cached == []
     assert "3 notebook(s) uitgevoerd" in cold.summary()
     res = ws.processed / "2016"
     assert sorted(p.relative_to(res).as_posix() for p in res.rglob("*") if p.is_file()) == [
@@ -342,7 +347,7 @@ def _write_results(processed: Path) -> None:
 
 def test_print_key_figures_table(tmp_path, capsys):
     _write_results(tmp_path)
-    assert pipeline.print_key_figures(2016, processed_dir=tmp_path) == 0
+    assert numbers.print_key_figures(2016, processed_dir=tmp_path) == 0
     out = capsys.readouterr().out
     assert "Kengetallen 2016" in out
     line = next(ln for ln in out.splitlines() if ln.startswith("Welbevinden voor"))
@@ -355,10 +360,10 @@ def test_print_key_figures_table(tmp_path, capsys):
 
 def test_print_key_figures_json_and_missing_year(tmp_path, capsys):
     _write_results(tmp_path)
-    assert pipeline.print_key_figures(2016, as_json=True, processed_dir=tmp_path) == 0
+    assert numbers.print_key_figures(2016, as_json=True, processed_dir=tmp_path) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["wellbeing_before"]["n"] == 13
-    assert pipeline.print_key_figures(2018, processed_dir=tmp_path) == 1
+    assert numbers.print_key_figures(2018, processed_dir=tmp_path) == 1
     err = capsys.readouterr().err
     assert "voer eerst `ruwaard run --year 2018` uit" in err
 
@@ -384,7 +389,7 @@ def test_progress_shows_notebook_and_cell_on_a_terminal_and_plain_lines_elsewher
     import io
 
     tty = _Tty()
-    bar = pipeline._Progress(2, True, stream=tty)
+    bar = Progress(2, True, stream=tty)
     bar.handle(("start", "01_alpha"))
     bar.handle(("cell", "01_alpha", 2, 5))
     assert "01_alpha: cel 3/5" in tty.text.replace("\r", "")
@@ -393,14 +398,14 @@ def test_progress_shows_notebook_and_cell_on_a_terminal_and_plain_lines_elsewher
     assert "1/2" in tty.text
 
     log = io.StringIO()
-    lines = pipeline._Progress(2, True, stream=log)
+    lines = Progress(2, True, stream=log)
     for message in [("start", "01_alpha"), ("cell", "01_alpha", 0, 5), ("done", "01_alpha")]:
         lines.handle(message)
     lines.close()
     assert log.getvalue().splitlines() == ["[0/2] start: 01_alpha", "[1/2] klaar: 01_alpha"]
 
     quiet = io.StringIO()
-    off = pipeline._Progress(2, False, stream=quiet)
+    off = Progress(2, False, stream=quiet)
     off.handle(("start", "01_alpha"))
     assert quiet.getvalue() == ""
 

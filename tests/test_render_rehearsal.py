@@ -16,7 +16,7 @@ import pytest
 from render_rehearsal import pdf_image_count, pdf_text, rehearse
 
 from ruwaard_analysis import report_content as rc
-from ruwaard_analysis.pipeline import run_year
+from ruwaard_analysis.run import run_year
 
 pytestmark = pytest.mark.slow
 

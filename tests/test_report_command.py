@@ -67,7 +67,7 @@ def project(tmp_path_factory):
         git_root=root,
         jobs=2,
     )
-    from ruwaard_analysis.pipeline import run_year
+    from ruwaard_analysis.run import run_year
 
     run_year(2016, **{k: v for k, v in kwargs.items() if k != "project_dir"})
     return root, kwargs

@@ -45,23 +45,15 @@ def _project_path(path: Path) -> Path:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import run_year
+    from .run import run_year
 
     _project_path(config.PROJ_ROOT)
-    result = run_year(
-        args.year,
-        data_dir=Path(args.data),
-        force=args.force,
-        jobs=args.jobs,
-        seed=args.seed,
-        min_cell_size=args.min_cell_size,
-    )
-    print(result.summary())
-    return 0 if result.ok else 1
+    print(run_year(args.year, run_options(args)).summary())
+    return 0
 
 
 def _cmd_numbers(args: argparse.Namespace) -> int:
-    from .pipeline import print_key_figures
+    from .numbers import print_key_figures
 
     _project_path(config.PROJ_ROOT)
     return print_key_figures(args.year, as_json=args.json)
@@ -71,12 +63,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
     _project_path(config.PROJ_ROOT)
-    return build_report(
-        args.year,
-        data_dir=Path(args.data),
-        force=args.force,
-        min_cell_size=args.min_cell_size,
-    )
+    return build_report(args.year, run_options(args))
+
+
+def run_options(args: argparse.Namespace):
+    """The one :class:`~ruwaard_analysis.run.RunOptions` value of ``run`` and ``report``."""
+    from .run import RunOptions
+
+    return RunOptions(data_dir=Path(args.data), force=args.force, jobs=args.jobs,
+                      seed=args.seed, min_cell_size=args.min_cell_size)  # fmt: skip
 
 
 def _min_cell_size(text: str) -> int:
@@ -115,11 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--min-cell-size", type=_min_cell_size, default=config.MIN_CELL_SIZE,
                        help=f"no group smaller than this is published (default "
                             f"{config.MIN_CELL_SIZE}, at least {config.MIN_CELL_SIZE_FLOOR})")
+        p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel")
+        p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
 
     p = sub.add_parser("run", help="run the yearly analysis notebooks with papermill")
     add_run_options(p)
-    p.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel")
-    p.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("numbers", help="print the key figures for the steering group")

@@ -31,6 +31,7 @@ import polars as pl
 from . import config
 from .contracts import GGD_INDICATOR_LABELS
 from .errors import RuwaardError
+from .folders import replace_folder
 
 GENERATOR_VERSION = "1.0"
 SOURCE_KEYS = (
@@ -486,9 +487,7 @@ def write_demo_dataset(out_dir: Path, seed: int = config.DEFAULT_SEED) -> list[P
     _refuse_non_demo_folder(out_dir)
     frames = generate_demo(seed)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    for leftover in (tmp, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         names = []
@@ -501,15 +500,10 @@ def write_demo_dataset(out_dir: Path, seed: int = config.DEFAULT_SEED) -> list[P
                     "generator_version": GENERATOR_VERSION, "files": names}
         (tmp / "metadata.json").write_text(
             json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
+        replace_folder(tmp, out_dir)  # puts the old folder back if the swap fails
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
     return sorted(out_dir / n for n in [*names, "README.md", "metadata.json"])
 
 

@@ -72,3 +72,22 @@ class PrivacyError(DataValidationError):
 
 class InsufficientDataError(RuwaardError, ValueError):
     """Too few observations (or no variance) for a statistic to mean something."""
+
+
+class PipelineError(RuwaardError):
+    """A notebook failed or the run could not be prepared; previous results are untouched."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str | None = None,
+        cell: int | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+    ):
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue

@@ -22,10 +22,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config
 from .errors import RuwaardError
+
+if TYPE_CHECKING:
+    from .run import RunOptions
 
 QMD = "reports/leergeschiedenis.qmd"
 FORMATS = (("html", "html"), ("typst", "pdf"))
@@ -222,40 +225,23 @@ def export_notebooks_html(notebooks_dir: Path, out_dir: Path, *, title: str = ""
 
 def build_report(
     year: int,
+    options: RunOptions | None = None,
     *,
-    data_dir: Path,
-    force: bool = False,
-    min_cell_size: int = config.MIN_CELL_SIZE,
-    seed: int = config.DEFAULT_SEED,
-    jobs: int | None = None,
-    notebooks_dir: Path = config.NOTEBOOKS_DIR,
-    processed_dir: Path = config.PROCESSED_DIR,
-    reports_dir: Path = config.REPORTS_DIR,
     project_dir: Path = config.PROJ_ROOT,
-    progress: bool = True,
-    **run_options: Any,
+    **changes: Any,
 ) -> int:
     """Run the pipeline for ``year`` (cached) and render the report; returns the exit code.
 
+    ``options`` and ``changes`` are those of :func:`ruwaard_analysis.run.run_year`.
     0: report rendered, or Quarto missing (notebooks written as HTML, warning printed);
     1: Quarto failed. Pipeline and data errors propagate as ``RuwaardError`` (the CLI
     prints them).
     """
-    from .pipeline import run_year
+    from .run import RunOptions, run_year
 
-    result = run_year(
-        year,
-        data_dir=data_dir,
-        force=force,
-        jobs=jobs,
-        seed=seed,
-        min_cell_size=min_cell_size,
-        notebooks_dir=notebooks_dir,
-        processed_dir=processed_dir,
-        reports_dir=reports_dir,
-        progress=progress,
-        **run_options,
-    )
+    opts = RunOptions.of(options, **changes)
+    reports_dir = opts.reports_dir
+    result = run_year(year, opts)
     print(result.summary())
     year_dir = Path(reports_dir) / str(year)
     quarto = find_quarto()

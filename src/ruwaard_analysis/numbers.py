@@ -1,0 +1,93 @@
+"""``ruwaard numbers``: the key figures of a year as a Dutch table (or JSON)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import RuwaardError
+
+
+def format_key_figure(
+    figure: dict[str, Any], min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[str, str, str]:
+    """(value, n, 95% interval) of a key figure as Dutch text, formatted by ``present.fmt``.
+
+    The unit chooses the format (``fmt_value``); ``decimals`` in the figure, if any, applies
+    to plain numbers. A suppressed figure shows ``onderdrukt`` and no interval.
+    """
+    from .present import fmt
+
+    value, unit, decimals = figure.get("value"), figure.get("unit"), figure.get("decimals")
+    if figure.get("suppressed"):
+        value_text = "onderdrukt"
+    elif isinstance(value, bool) or not (value is None or isinstance(value, int | float)):
+        value_text = str(value)
+    else:
+        value_text = fmt.fmt_value(value, unit, decimals)
+    n = figure.get("n")
+    if n is None:
+        n_text = ""
+    elif figure.get("n_unit"):  # not a count of people (e.g. weeks): no cell-size rule
+        n_text = f"{fmt.fmt_int(n)} {figure['n_unit']}"
+    else:
+        n_text = fmt.fmt_count(n, min_cell_size)
+    low, high = figure.get("ci_low"), figure.get("ci_high")
+    if low is None or high is None or figure.get("suppressed"):
+        ci_text = ""
+    else:
+        ci_text = fmt.fmt_value_ci(low, high, unit, decimals, confidence=None)
+    return value_text, n_text, ci_text
+
+
+def print_key_figures(
+    year: int, *, as_json: bool = False, processed_dir: Path = config.PROCESSED_DIR, file=None
+) -> int:
+    """Print the key figures of ``year`` as a Dutch table (or JSON); 1 when there are none."""
+    from .results import ResultsNotFoundError, read_key_figures, read_manifest
+
+    out = file if file is not None else sys.stdout
+    try:
+        figures = read_key_figures(year, processed_dir=processed_dir)
+    except ResultsNotFoundError:
+        print(
+            f"Er zijn nog geen resultaten voor {year}: voer eerst `ruwaard run --year {year}` uit.",
+            file=sys.stderr,
+        )
+        return 1
+    if as_json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True), file=out)
+        return 0
+    try:
+        min_cell = int(
+            read_manifest(year, processed_dir=processed_dir)["parameters"]["min_cell_size"]
+        )
+    except (RuwaardError, KeyError, TypeError, ValueError):
+        min_cell = config.MIN_CELL_SIZE
+    if not figures:
+        print(f"De resultaten van {year} bevatten geen kengetallen.", file=out)
+        return 0
+    from .key_figures import in_display_order
+
+    rows = [("Kengetal", "Waarde", "n", "95%-BI")]
+    for name in in_display_order(figures):
+        fig = figures[name]
+        rows.append((fig.get("label") or name, *format_key_figure(fig, min_cell)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(f"Kengetallen {year}", file=out)
+    for i, row in enumerate(rows):
+        line = "  ".join(
+            [
+                row[0].ljust(widths[0]),
+                row[1].rjust(widths[1]),
+                row[2].rjust(widths[2]),
+                row[3].ljust(widths[3]),
+            ]
+        ).rstrip()
+        print(line, file=out)
+        if i == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+    return 0

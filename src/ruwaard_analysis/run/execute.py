@@ -1,0 +1,282 @@
+"""Execute notebooks with papermill in a pool of worker processes, with progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from ..errors import PipelineError
+from .options import RunOptions
+from .plan import NotebookPlan, YearPlan
+from .progress import Progress
+from .staging import Staging, keep_failed_notebook
+
+_PROGRESS_QUEUE = None
+
+
+def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - worker process
+    global _PROGRESS_QUEUE
+    _PROGRESS_QUEUE = queue
+    os.environ["PYTHONHASHSEED"] = "0"  # kernels inherit it: deterministic set/dict order
+    if log_path:
+        # Kernel and papermill chatter (e.g. ipykernel's TCP warning) goes to a log file,
+        # not through the progress bar; errors reach the user through the result dicts.
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _report(*message: Any) -> None:
+    if _PROGRESS_QUEUE is not None:
+        try:
+            _PROGRESS_QUEUE.put_nowait(message)
+        except Exception:  # noqa: BLE001 - progress is never worth a failure
+            pass
+
+
+_ENGINE = "ruwaard"
+
+
+def _register_engine() -> None:
+    """A papermill engine that reports each cell start (for the progress bar)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+    from papermill.exceptions import PapermillException
+
+    try:
+        papermill_engines.get_engine(_ENGINE)
+        return  # already registered in this worker
+    except PapermillException:
+        pass
+
+    class _Manager(NotebookExecutionManager):
+        def __init__(self, *args, on_cell=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._on_cell = on_cell
+
+        def cell_start(self, cell, cell_index=None, **kwargs):
+            super().cell_start(cell, cell_index, **kwargs)
+            if self._on_cell is not None:
+                self._on_cell(cell_index, len(self.nb.cells))
+
+    class _Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=False,
+            log_output=False,
+            autosave_cell_every=30,
+            on_cell=None,
+            **kwargs,
+        ):
+            nb_man = _Manager(
+                nb,
+                output_path=output_path,
+                progress_bar=False,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+                on_cell=on_cell,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(_ENGINE, _Engine)
+
+
+def _original_cell(path: Path, executed_index: int) -> tuple[int | None, str]:
+    """Map a cell index of the executed notebook (with the injected cell) to the original."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = nb.get("cells", [])
+    param = next(
+        (i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])),
+        None,
+    )
+    injected = param + 1 if param is not None else 0
+    if executed_index == injected:
+        return None, "(door papermill ingevoegde parameters)"
+    index = executed_index - 1 if executed_index > injected else executed_index
+    source = cells[index].get("source", "") if 0 <= index < len(cells) else ""
+    if isinstance(source, list):
+        source = "".join(source)
+    first = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+    return index + 1, first
+
+
+def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
+    """Execute one notebook (in a worker process); never raises, returns a status dict."""
+    name = task["name"]
+    start = time.perf_counter()
+    _report("start", name)
+    try:
+        import papermill as pm
+
+        _register_engine()
+        Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
+        pm.execute_notebook(
+            task["input"],
+            task["output"],
+            parameters=task["parameters"],
+            kernel_name=task["kernel_name"],
+            engine_name=_ENGINE,
+            progress_bar=False,
+            cwd=task["cwd"],
+            on_cell=lambda i, n: _report("cell", name, i, n),
+        )
+    except Exception as exc:  # noqa: BLE001 - turned into a PipelineError by the parent
+        result: dict[str, Any] = {
+            "name": name,
+            "ok": False,
+            "ename": type(exc).__name__,
+            "evalue": str(exc),
+            "cell": None,
+            "first_line": "",
+        }
+        if type(exc).__name__ == "PapermillExecutionError":
+            cell, first = _original_cell(Path(task["input"]), exc.cell_index)
+            result.update(ename=exc.ename, evalue=exc.evalue, cell=cell, first_line=first)
+        elif type(exc).__name__ == "NoSuchKernel":
+            result["evalue"] = (
+                f"Jupyter-kernel {task['kernel_name']!r} niet gevonden. Registreer hem met "
+                f"`make install` of `{sys.executable} -m ipykernel install --sys-prefix "
+                f"--name {task['kernel_name']}`"
+            )
+        elif result["cell"] is None and type(exc).__name__ != "PapermillExecutionError":
+            result["traceback"] = "".join(traceback.format_exception(exc)[-3:])
+        result["seconds"] = time.perf_counter() - start
+        _report("done", name, False)
+        return result
+    _report("done", name, True)
+    return {"name": name, "ok": True, "seconds": time.perf_counter() - start}
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+def failure_message(res: dict[str, Any], failed_copy: Path | None) -> str:
+    where = f"notebook {res['name']}"
+    if res.get("cell") is not None:
+        where += f", cel {res['cell']}"
+        if res.get("first_line"):
+            first = res["first_line"]
+            where += f" ({first[:77] + '...' if len(first) > 80 else first})"
+    text = f"{where} mislukt: {res['ename']}: {res['evalue']}"
+    if res.get("traceback"):
+        text += f"\n{res['traceback'].rstrip()}"
+    if failed_copy is not None:
+        text += f"\nHet uitgevoerde notebook met de fout staat in {failed_copy}"
+    return text + "\nDe vorige resultaten van dit jaar zijn niet veranderd."
+
+
+def execute_all(
+    tasks: list[dict[str, Any]], jobs: int, progress: bool, log_path: Path | None = None
+) -> list[dict[str, Any]]:
+    """Run tasks in a process pool; stops submitting new work after the first failure."""
+    import multiprocessing
+    import queue as queue_mod
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")  # papermill/zmq are not fork-safe
+    q = ctx.Queue()
+    bar = Progress(len(tasks), progress)
+    results: list[dict[str, Any]] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                bar.handle(q.get_nowait())
+            except queue_mod.Empty:
+                return
+            except (EOFError, OSError):
+                return
+
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(q, str(log_path) if log_path else None),
+        ) as pool:
+            pending = {pool.submit(_execute_notebook, t) for t in tasks}
+            failed = False
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                drain()
+                for fut in done:
+                    try:
+                        res = fut.result()
+                    except BrokenProcessPool as exc:
+                        raise PipelineError(
+                            f"een werkproces van de pipeline stopte onverwacht ({exc}). Roept u "
+                            "run_year aan vanuit een eigen script, zet die aanroep dan onder "
+                            '`if __name__ == "__main__":`'
+                        ) from exc
+                    results.append(res)
+                    if not res["ok"] and not failed:
+                        failed = True
+                        for other in pending:
+                            other.cancel()
+                pending = {f for f in pending if not f.cancelled()}
+            drain()
+    finally:
+        bar.close()
+        q.close()
+        q.join_thread()
+    return results
+
+def execute_notebooks(
+    plan: YearPlan, to_run: list[NotebookPlan], opts: RunOptions, stage: Staging
+) -> dict[str, float]:
+    """Execute ``to_run`` into ``stage``; returns seconds per notebook.
+
+    Raises :class:`PipelineError` naming notebook, cell and error for the first notebook (in
+    name order) that failed; its executed copy goes to ``reports/YEAR/failed/``.
+    """
+    if not to_run:
+        return {}
+    tasks = []
+    for nb in to_run:
+        out = str(stage.output_dir(nb.name))
+        tasks.append({
+            "name": nb.name,
+            "input": str(nb.path.resolve()),
+            "output": str(stage.notebooks / nb.path.name),
+            "output_dir": out,
+            "cwd": str(nb.path.resolve().parent),
+            "kernel_name": opts.kernel_name,
+            "parameters": {"year": plan.year, "data_dir": str(opts.data_dir), "output_dir": out,
+                           "seed": int(opts.seed), "min_cell_size": int(opts.min_cell_size)},
+        })  # fmt: skip
+    n_jobs = min(opts.jobs or min(len(tasks), os.cpu_count() or 1), len(tasks))
+    outcomes = execute_all(tasks, n_jobs, opts.progress, log_path=stage.log)
+    timings = {r["name"]: round(r.get("seconds", 0.0), 3) for r in outcomes}
+    failures = [r for r in outcomes if not r["ok"]]
+    if failures:
+        order = [t["name"] for t in tasks]
+        first = min(failures, key=lambda r: order.index(r["name"]))
+        failed_copy = keep_failed_notebook(
+            stage.notebooks, opts.year_report_dir(plan.year), first["name"], plan, stage.log
+        )
+        raise PipelineError(
+            failure_message(first, failed_copy),
+            notebook=first["name"],
+            cell=first.get("cell"),
+            ename=first.get("ename"),
+            evalue=first.get("evalue"),
+        )
+    missing = [t["name"] for t in tasks if not Path(t["output"]).is_file()]
+    if missing:
+        raise PipelineError(f"papermill schreef geen uitgevoerd notebook voor {missing}")
+    return timings

@@ -1,0 +1,160 @@
+"""The plan of a run: which notebooks, what each depends on, its cache key, cache hits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..errors import PipelineError
+from .fingerprint import (
+    find_inputs,
+    library_files,
+    package_versions,
+    sha256_file,
+    sha256_json,
+    source_key,
+)
+
+
+def find_notebooks(notebooks_dir: Path = config.NOTEBOOKS_DIR) -> list[Path]:
+    """The analysis notebooks, sorted by name (drafts ``_*`` and hidden files skipped)."""
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise PipelineError(f"notebookmap {notebooks_dir} bestaat niet")
+    return [p for p in sorted(notebooks_dir.glob("*.ipynb")) if not p.name.startswith(("_", "."))]
+
+
+def notebook_sources(path: Path) -> list[str] | None:
+    """Source keys declared in ``metadata.ruwaard.sources`` (None = depends on all inputs)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError(
+            f"notebook {Path(path).name} is geen leesbaar .ipynb-bestand: {exc}"
+        ) from exc
+    sources = (nb.get("metadata") or {}).get("ruwaard", {}).get("sources")
+    if sources is None:
+        return None
+    if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+        raise PipelineError(
+            f"notebook {Path(path).name}: metadata.ruwaard.sources moet een lijst met "
+            f"bronnamen zijn, niet {sources!r}"
+        )
+    return sorted(set(sources))
+
+
+@dataclass(frozen=True)
+class NotebookPlan:
+    """One notebook of a run: what it depends on and its cache key."""
+
+    name: str
+    path: Path
+    sha256: str
+    sources: tuple[str, ...] | None
+    inputs: tuple[str, ...]
+    cache_key: str
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    """Everything known about a run before anything executes."""
+
+    year: int
+    parameters: dict[str, Any]
+    inputs: dict[str, str]  # file name -> sha256
+    library_sha256: str
+    reference_data: dict[str, str]
+    packages: dict[str, str | None]
+    notebooks: tuple[NotebookPlan, ...]
+
+
+def _display_path(path: Path) -> str:
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(config.PROJ_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def plan_year(
+    year: int,
+    *,
+    data_dir: Path,
+    seed: int,
+    min_cell_size: int,
+    notebooks_dir: Path = config.NOTEBOOKS_DIR,
+    library_dir: Path = config.PACKAGE_DIR,
+    kernel_name: str = config.KERNEL_NAME,
+) -> YearPlan:
+    """Hash inputs, library and notebooks and compute each notebook's cache key (no execution)."""
+    notebooks = find_notebooks(notebooks_dir)
+    if not notebooks:
+        raise PipelineError(f"geen notebooks (*.ipynb) gevonden in {notebooks_dir}")
+    input_paths = find_inputs(data_dir)
+    inputs = {name: sha256_file(p) for name, p in input_paths.items()}
+    lib = {rel: sha256_file(p) for rel, p in library_files(library_dir).items()}
+    library_sha = sha256_json(lib)
+    reference = {
+        rel.split("/", 1)[1]: h for rel, h in lib.items() if rel.startswith("reference_data/")
+    }
+    packages = package_versions()
+    parameters = {
+        "year": int(year),
+        "data_dir": _display_path(data_dir),
+        "seed": int(seed),
+        "min_cell_size": int(min_cell_size),
+        "kernel_name": kernel_name,
+    }
+    plans = []
+    for path in notebooks:
+        sources = notebook_sources(path)
+        if sources is None:
+            deps = tuple(inputs)
+        else:
+            deps = tuple(n for n in inputs if source_key(Path(n)) in sources)
+        nb_sha = sha256_file(path)
+        key = sha256_json(
+            {
+                "notebook": nb_sha,
+                "sources": sources,
+                "inputs": {n: inputs[n] for n in deps},
+                "library": library_sha,
+                "packages": packages,
+                "parameters": parameters,
+            }
+        )
+        plans.append(
+            NotebookPlan(
+                path.stem, path, nb_sha, None if sources is None else tuple(sources), deps, key
+            )
+        )
+    return YearPlan(int(year), parameters, inputs, library_sha, reference, packages, tuple(plans))
+
+
+def read_old_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def cache_hit(
+    plan: NotebookPlan, old: dict[str, Any] | None, old_results: Path, old_notebooks: Path
+) -> bool:
+    if old is None:
+        return False
+    entry = old.get("notebooks", {}).get(plan.name)
+    if not entry or entry.get("cache_key") != plan.cache_key:
+        return False
+    if not (old_notebooks / plan.path.name).is_file():
+        return False
+    for rel, digest in entry.get("outputs", {}).items():
+        path = old_results / rel
+        if not path.is_file() or sha256_file(path) != digest:
+            return False
+    return True
+
+
