@@ -175,7 +175,8 @@ def test_find_source_files_uses_the_name_before_the_first_dot(tmp_path):
     (tmp_path / "metadata.json").write_text("{}")
     (tmp_path / "~$wellbeing.xlsx").write_text("x")
     assert io.find_source_files(tmp_path) == {
-        "cases": tmp_path / "cases.synthetic.csv", "wellbeing": tmp_path / "wellbeing.xlsx"}
+        "cases": [io.Part("cases", tmp_path / "cases.synthetic.csv")],
+        "wellbeing": [io.Part("wellbeing", tmp_path / "wellbeing.xlsx")]}
 
 
 def test_find_source_files_refuses_unknown_and_doubled_sources(tmp_path):

@@ -429,6 +429,25 @@ CONTRACTS: dict[str, Contract] = {
 }
 SOURCE_KEYS: tuple[str, ...] = tuple(CONTRACTS)
 
+# Worksheet names of a workbook: a sheet named after a source (Dutch name or source key) is
+# read as that source. The intake workbook (intake_workbook.py) uses the Dutch names.
+SHEET_NAMES: dict[str, str] = {
+    "cases": "casussen", "wellbeing": "welbevinden", "cost_lines": "kostenregels",
+    "positive_health": "positieve_gezondheid", "cpi": "cpi", "ggd_indicators": "ggd_indicatoren",
+    "wijkbudget": "wijkbudget", "inhabitants": "inwoners", "visitors": "bezoekers",
+}
+# Sheets of a workbook that hold no data: what the sheets are for, the price list shown.
+INFO_SHEETS: tuple[str, ...] = ("toelichting", "prijslijst")
+
+
+def sheet_source(sheet: str) -> str | None:
+    """The source key a worksheet name stands for (``Welbevinden`` -> ``wellbeing``), or None."""
+    name = normalize_name(sheet)
+    for key, dutch in SHEET_NAMES.items():
+        if name in (key, normalize_name(dutch)):
+            return key
+    return "price_list" if name == "price_list" else None
+
 # --------------------------------------------------------------------------- pandera
 
 

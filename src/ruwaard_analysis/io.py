@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -20,13 +21,16 @@ from . import config
 from .contracts import (
     CONTRACTS,
     GGD_INDICATOR_LABELS,
+    INFO_SHEETS,
     LINE,
     PH_DOMAINS,
+    SHEET_NAMES,
     SOURCE_KEYS,
     Col,
     Contract,
     cross_table_problems,
     normalize_name,
+    sheet_source,
     validate_frame,
 )
 from .errors import DataValidationError, PrivacyError, Problem
@@ -90,27 +94,52 @@ def _csv_problem(file: str, text: str, separator: str, skipped: int, exc: Except
                    f"CSV kan niet gelezen worden: {str(exc).splitlines()[0]}")
 
 
-def _read_xlsx(path: Path) -> pl.DataFrame:
+def _read_xlsx(path: Path, sheet: str | None = None) -> pl.DataFrame:
+    """One worksheet (the first when ``sheet`` is None) as text with its spreadsheet rows."""
+    where = {"sheet_id": 1} if sheet is None else {"sheet_name": sheet}
     try:
-        df = pl.read_excel(path, sheet_id=1, infer_schema_length=0, drop_empty_rows=False,
+        df = pl.read_excel(path, **where, infer_schema_length=0, drop_empty_rows=False,
                            drop_empty_cols=False, raise_if_empty=False)
     except Exception as exc:  # calamine raises its own types for broken files
         raise _fail(path.name, "bestand_onleesbaar",
                     f"Excel-bestand kan niet gelezen worden: {str(exc).splitlines()[0]}") from None
-    return df.with_row_index(LINE, offset=1 + _xlsx_header_row(path))
+    return df.with_row_index(LINE, offset=1 + xlsx_header(path, sheet)[0])
 
 
-def _xlsx_header_row(path: Path) -> int:
-    """Spreadsheet row of the header: calamine starts at the first non-empty row."""
+def xlsx_header(path: Path, sheet: str | None = None) -> tuple[int, dict[str, str]]:
+    """(spreadsheet row of the header, header text -> column letter) of one worksheet.
+
+    The header is the first non-empty row (where calamine starts too); its texts are
+    stripped, so they match the column names :func:`read_raw` returns.
+    """
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(max_row=1000, values_only=True), start=1):
+        ws = workbook.worksheets[0] if sheet is None else workbook[sheet]
+        for number, row in enumerate(ws.iter_rows(max_row=1000, values_only=True), start=1):
             if any(v is not None and str(v).strip() != "" for v in row):
-                return number
-        return 1
+                letters: dict[str, str] = {}
+                for index, v in enumerate(row, start=1):
+                    if v is not None and str(v).strip():
+                        letters.setdefault(str(v).strip(), get_column_letter(index))
+                return number, letters
+        return 1, {}
+    finally:
+        workbook.close()
+
+
+def xlsx_sheet_names(path: Path) -> list[str] | None:
+    """The worksheet names of an XLSX file in workbook order; None when it cannot be read."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # not a zip, not a workbook: the reader reports it with its own words
+        return None
+    try:
+        return list(workbook.sheetnames)
     finally:
         workbook.close()
 
@@ -135,13 +164,14 @@ def _read_parquet(path: Path) -> pl.DataFrame:
     return pl.DataFrame([_as_text(s) for s in df.get_columns()]).with_row_index(LINE, offset=2)
 
 
-def read_raw(path: Path) -> pl.DataFrame:
+def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     """A file as text: every column a stripped string (empty = null), plus the line column.
 
     The line column holds the line a researcher sees in an editor or Excel (header =
     line 1; a BOM, blank lines or a ``sep=`` line before the header are counted). For
     Parquet the row is numbered as if the file were a CSV export. Rows whose every cell
     is empty (Excel writes them as ``;;;``) are left out; nothing else is dropped.
+    ``sheet`` names the worksheet of an XLSX file (default: the first).
     """
     path = Path(path)
     readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
@@ -151,7 +181,10 @@ def read_raw(path: Path) -> pl.DataFrame:
                     f"onbekend bestandsformaat '{suffix}'; gebruik .csv, .xlsx of .parquet")
     if not path.is_file():
         raise _fail(str(path), "bestand_ontbreekt", "bestand bestaat niet")
-    df = readers[suffix](path).with_columns(pl.col(LINE).cast(pl.Int64))
+    if sheet is not None and suffix != ".xlsx":
+        raise _fail(path.name, "bestandsformaat", "alleen een Excel-bestand heeft werkbladen")
+    df = (_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path)
+          ).with_columns(pl.col(LINE).cast(pl.Int64))
     data_cols = [c for c in df.columns if c != LINE]
     df = df.rename({c: c.strip() for c in data_cols}).with_columns(
         pl.col(c.strip()).cast(pl.String).str.strip_chars().replace("", None)
@@ -434,24 +467,52 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.rule))
 
 
-def check_file(key: str, path: Path) -> tuple[pl.DataFrame | None, list[Problem]]:
-    """Read and check one file; (typed frame with the line column, problems). Never raises
-    on bad data: unreadable files, privacy refusals and contract breaks all become problems.
-    The frame is None when the file has problems."""
-    path = Path(path)
+EXAMPLE_ID = "VOORBEELD"  # the pseudonym of the intake workbook's example rows
+EXAMPLE_ID_COLUMNS = {"cases": "case_id", "wellbeing": "case_id", "cost_lines": "case_id",
+                      "positive_health": "respondent_id"}
+
+
+def _drop_example_rows(df: pl.DataFrame, key: str, file: str
+                       ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Leave out the example rows: the rows directly under the header whose id is VOORBEELD.
+
+    The id is reserved: further down it is a problem, never data (a copied example row must
+    get an id of its own).
+    """
+    column = EXAMPLE_ID_COLUMNS.get(key)
+    if column is None or df.height == 0:
+        return df, []
+    is_example = df.get_column(column).str.to_uppercase().eq_missing(EXAMPLE_ID)
+    leading = (~is_example).cum_sum() == 0
+    stray = df.filter(is_example & ~leading)
+    problems = [Problem(file, "voorbeeldrij",
+                        f"'{EXAMPLE_ID}' is gereserveerd voor de voorbeeldrij direct onder de "
+                        f"kop; geef deze rij een eigen pseudoniem of verwijder hem", line, column)
+                for line in stray.get_column(LINE)]
+    return df.filter(~is_example), problems
+
+
+def _empty_frame(contract: Contract) -> pl.DataFrame:
+    return pl.DataFrame(schema={LINE: pl.Int64, **{c.name: c.dtype for c in contract.columns}})
+
+
+def _check(key: str, path: Path, sheet: str | None
+           ) -> tuple[pl.DataFrame | None, list[Problem]]:
     file = path.name
     if key not in CONTRACTS:
         return None, [Problem(file, "onbekende_bron",
                               f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
     contract = CONTRACTS[key]
     try:
-        raw = read_raw(path)
+        raw = read_raw(path, sheet)
     except DataValidationError as exc:
         return None, exc.problems
     privacy = scan_identifiers(raw, file)
     if privacy:
         return None, privacy
     if raw.height == 0:
+        if sheet is not None:  # an empty worksheet of a workbook adds nothing
+            return _empty_frame(contract), []
         return None, [Problem(file, "leeg_bestand", "het bestand bevat geen gegevensrijen")]
     problems: list[Problem] = []
     if key == "ggd_indicators" and is_statline_export(raw):
@@ -463,13 +524,79 @@ def check_file(key: str, path: Path) -> tuple[pl.DataFrame | None, list[Problem]
     df, problems = _map_headers(raw, contract, file)
     if problems:
         return None, _sorted(problems)
+    df, problems = _drop_example_rows(df, key, file)
+    if df.height == 0 and not problems:
+        if sheet is not None:
+            return _empty_frame(contract), []
+        return None, [Problem(file, "leeg_bestand",
+                              "het bestand bevat geen gegevensrijen (alleen de voorbeeldrij)")]
     if key == "ggd_indicators":
-        df, problems = _fill_indicator_labels(df, file)
+        df, label_problems = _fill_indicator_labels(df, file)
+        problems += label_problems
     typed, type_problems = type_columns(df, contract, file)
     problems += type_problems + validate_frame(typed, contract, file)
     if problems:
         return None, _sorted(problems)
     return typed, []
+
+
+def _cell_letters(path: Path, sheet: str | None, contract: Contract | None
+                  ) -> tuple[str | None, int, dict[str, str]]:
+    """(sheet name, header row, column -> letter) of an XLSX source; (None, 1, {}) otherwise.
+
+    Columns are known by their header text and, where the header is an alias, by the
+    canonical name the problems use.
+    """
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return None, 1, {}
+    names = xlsx_sheet_names(path)
+    if not names:
+        return None, 1, {}
+    name = names[0] if sheet is None else sheet
+    try:
+        header_row, by_header = xlsx_header(path, sheet)
+    except Exception:  # unreadable: the problems already say so; name the sheet only
+        return name, 1, {}
+    letters = dict(by_header)
+    if contract is not None:
+        lookup = contract.header_map()
+        for header, letter in by_header.items():
+            canonical = lookup.get(normalize_name(header))
+            if canonical is not None:
+                letters.setdefault(canonical, letter)
+    return name, header_row, letters
+
+
+def _locate(problems: list[Problem], sheet: str | None, header_row: int,
+            letters: dict[str, str]) -> list[Problem]:
+    """Problems of one worksheet with the sheet and the cell as Excel shows them."""
+    if sheet is None:
+        return problems
+    out = []
+    for p in problems:
+        row = header_row if p.row == 1 else p.row  # header problems are reported on line 1
+        cell = f"{letters[p.column]}{row}" if row is not None and p.column in letters else None
+        out.append(replace(p, row=row, sheet=sheet, cell=cell))
+    return out
+
+
+def check_file(key: str, path: Path, sheet: str | None = None
+               ) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """Read and check one file; (typed frame with the line column, problems). Never raises
+    on bad data: unreadable files, privacy refusals and contract breaks all become problems.
+    The frame is None when the file has problems.
+
+    ``sheet`` reads one worksheet of a workbook (:func:`find_source_files`); an empty one
+    gives an empty frame, not a problem. Problems in an XLSX file name the sheet and the
+    cell (``welbevinden!C14``). Example rows (id ``VOORBEELD`` directly under the header)
+    are left out.
+    """
+    path = Path(path)
+    df, problems = _check(key, path, sheet)
+    if problems:
+        name, header_row, letters = _cell_letters(path, sheet, CONTRACTS.get(key))
+        problems = _locate(problems, name, header_row, letters)
+    return df, problems
 
 
 def _load_checked(key: str, path: Path) -> pl.DataFrame:
@@ -578,40 +705,190 @@ def load_cbs_areas() -> pl.DataFrame:
 # --------------------------------------------------------------------------- folders
 
 
-def _scan_folder(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+@dataclass(frozen=True)
+class Part:
+    """Where rows of one source are: a whole file, or one worksheet of a workbook."""
+
+    key: str
+    path: Path
+    sheet: str | None = None  # None: a file of one source (an XLSX: its first sheet)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+def _sheet_is_empty(path: Path, sheet: str) -> bool:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = workbook[sheet].iter_rows(values_only=True)
+        return not any(v is not None and str(v).strip() for row in rows for v in row)
+    finally:
+        workbook.close()
+
+
+def _workbook_parts(path: Path, sheets: list[str]) -> tuple[list[Part], list[Problem]]:
+    """The source sheets of a workbook; an unknown sheet with content is a problem."""
+    parts: dict[str, Part] = {}
+    problems = []
+    for sheet in sheets:
+        key = sheet_source(sheet)
+        if key is None:
+            if normalize_name(sheet) not in INFO_SHEETS and not _sheet_is_empty(path, sheet):
+                known = ", ".join([*SHEET_NAMES.values(), *INFO_SHEETS])
+                problems.append(Problem(
+                    path.name, "onbekend_werkblad",
+                    f"werkblad hoort bij geen bron; bekend: {known} (verwijder het of geef "
+                    "het de naam van een bron)", sheet=sheet))
+        elif key in parts:
+            problems.append(Problem(
+                path.name, "dubbel_werkblad",
+                f"twee werkbladen voor bron '{key}': {parts[key].sheet} en {sheet}", sheet=sheet))
+        else:
+            parts[key] = Part(key, path, sheet)
+    return list(parts.values()), problems
+
+
+def file_parts(path: Path) -> tuple[list[Part], list[Problem]]:
+    """What one data file holds: a workbook's source sheets, or the source its name says.
+
+    An XLSX file with a worksheet named after a source (``casussen``, ``welbevinden``,
+    ``kostenregels``, ``positieve_gezondheid``, ... or the source key) is a workbook:
+    each such sheet is that source, whatever the file is called; ``toelichting`` and
+    ``prijslijst`` are skipped. Any other file is the source before the first ``.`` of
+    its name (``cases.synthetic.csv`` -> ``cases``).
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        sheets = xlsx_sheet_names(path) or []
+        if any(sheet_source(sheet) for sheet in sheets):
+            return _workbook_parts(path, sheets)
+    key = path.name.split(".", 1)[0]
+    if key not in CONTRACTS:
+        return [], [Problem(path.name, "onbekende_bron",
+                            f"bestandsnaam hoort bij geen bron en het bestand is geen werkboek "
+                            f"met werkbladen per bron; bekend: {', '.join(SOURCE_KEYS)}")]
+    return [Part(key, path)], []
+
+
+def file_sources(path: Path) -> tuple[str, ...]:
+    """The source keys one data file provides (sorted; empty for a file of no source)."""
+    return tuple(sorted({part.key for part in file_parts(path)[0]}))
+
+
+def _scan_folder(folder: Path) -> tuple[dict[str, list[Part]], list[Problem]]:
     folder = Path(folder)
     if not folder.is_dir():
         return {}, [Problem(str(folder), "map_ontbreekt", "map bestaat niet")]
-    found: dict[str, Path] = {}
+    found: dict[str, list[Part]] = {}
+    single: dict[str, Part] = {}
     problems = []
     for path in sorted(folder.iterdir()):
         name = path.name
         if (not path.is_file() or name.startswith((".", "~$"))
                 or path.suffix.lower() not in DATA_SUFFIXES):
             continue  # README.md, metadata.json, Excel lock files ...
-        key = name.split(".", 1)[0]
-        if key not in CONTRACTS:
-            problems.append(Problem(name, "onbekende_bron",
-                                    f"bestandsnaam hoort bij geen bron; bekend: "
-                                    f"{', '.join(SOURCE_KEYS)}"))
-        elif key in found:
-            problems.append(Problem(name, "dubbel_bronbestand",
-                                    f"twee bestanden voor bron '{key}': {found[key].name} en "
-                                    f"{name}"))
-        else:
-            found[key] = path
+        parts, file_problems = file_parts(path)
+        problems += file_problems
+        for part in parts:
+            if part.sheet is None:
+                if part.key in single:
+                    problems.append(Problem(
+                        name, "dubbel_bronbestand",
+                        f"twee bestanden voor bron '{part.key}': {single[part.key].file} en "
+                        f"{name}"))
+                    continue
+                single[part.key] = part
+            found.setdefault(part.key, []).append(part)
     return found, problems
 
 
-def find_source_files(folder: Path) -> dict[str, Path]:
-    """Source key -> data file in ``folder`` (``cases.synthetic.csv`` -> ``cases``).
+def find_source_files(folder: Path) -> dict[str, list[Part]]:
+    """Source key -> where its rows are in ``folder``: files and workbook sheets, in name order.
 
-    Raises :class:`DataValidationError` for an unknown key or two files of one source.
+    ``cases.synthetic.csv`` is ``cases``; a workbook adds each of its source sheets. Raises
+    :class:`DataValidationError` for an unknown file, two files named after one source, or
+    a workbook sheet of no source.
     """
     found, problems = _scan_folder(Path(folder))
     if problems:
         raise DataValidationError(problems)
     return found
+
+
+# A part's rows are numbered part * _PART_STRIDE + line while the parts of a folder are
+# checked together, so that a problem found in the combined frame points back at its part.
+_PART_STRIDE = 10_000_000
+CASE_SOURCES = ("cases", "wellbeing", "cost_lines")  # a case belongs to one file
+
+
+def _files_text(parts: list[Part]) -> str:
+    names = list(dict.fromkeys(part.file for part in parts))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def _case_conflicts(frames: dict[str, pl.DataFrame], index: list[Part]) -> list[Problem]:
+    """A case in two files: in one source, or in two workbooks (one problem per case and file).
+
+    A case belongs to one workbook; files of one source each (``cases.csv``,
+    ``wellbeing.csv``) naturally share their cases.
+    """
+    first_in_source: dict[tuple[str, str], str] = {}
+    first_in_workbook: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    problems = []
+    for key in CASE_SOURCES:
+        if key not in frames:
+            continue
+        for case, line in frames[key].select("case_id", LINE).iter_rows():
+            part = index[line // _PART_STRIDE]
+            earlier = first_in_source.setdefault((case, key), part.file)
+            if part.sheet is not None:
+                in_workbook = first_in_workbook.setdefault(case, part.file)
+                if earlier == part.file:
+                    earlier = in_workbook
+            if earlier != part.file and (case, part.file) not in seen:
+                seen.add((case, part.file))
+                problems.append(Problem(
+                    part.file, "casusconflict",
+                    f"casus '{case}' staat in twee bestanden: {earlier} en {part.file}; een "
+                    "casus hoort in één werkboek (zijn het twee casussen, geef er dan één een "
+                    "ander pseudoniem)", line, "case_id"))
+    return problems
+
+
+def _unique_across_parts(key: str, df: pl.DataFrame, index: list[Part]) -> list[Problem]:
+    """Rows that repeat a unique key of a row in another file (within a file: the contract)."""
+    problems = []
+    part = pl.col(LINE) // _PART_STRIDE
+    for columns in CONTRACTS[key].unique:
+        later = df.with_columns(part.alias("_part"), part.first().over(columns).alias("_first")
+                                ).filter(pl.col("_part") != pl.col("_first"))
+        for line, first in later.select(LINE, "_first").iter_rows():
+            problems.append(Problem(
+                index[line // _PART_STRIDE].file, "uniek",
+                f"dubbele rij: de combinatie ({', '.join(columns)}) staat ook in "
+                f"{index[first].file}", line, columns[0]))
+    return problems
+
+
+def _back_to_parts(problems: list[Problem], index: list[Part]) -> list[Problem]:
+    """Problems found in the combined frames, each in its own file, sheet and cell."""
+    located: dict[int, tuple[str | None, int, dict[str, str]]] = {}
+    out = []
+    for p in problems:
+        if p.row is None:
+            out.append(p)
+            continue
+        number, line = divmod(p.row, _PART_STRIDE)
+        part = index[number]
+        if number not in located:
+            located[number] = _cell_letters(part.path, part.sheet, CONTRACTS.get(part.key))
+        sheet, header_row, letters = located[number]
+        out += _locate([replace(p, file=part.file, row=line)], sheet, header_row, letters)
+    return list(dict.fromkeys(out))
 
 
 def _collect(folder: Path, sources: list[str] | None
@@ -622,7 +899,7 @@ def _collect(folder: Path, sources: list[str] | None
                                 "de map bevat geen gegevensbestanden (.csv, .xlsx, .parquet)"))
     for key in REFERENCE_KEYS:
         if key not in found and reference_path(key).is_file():
-            found[key] = reference_path(key)
+            found[key] = [Part(key, reference_path(key))]
     wanted = list(found) if sources is None else list(sources)
     for key in wanted:
         if key not in CONTRACTS:
@@ -632,14 +909,24 @@ def _collect(folder: Path, sources: list[str] | None
             problems.append(Problem(str(folder), "bron_ontbreekt",
                                     f"geen bestand voor bron '{key}' in deze map"))
     frames: dict[str, pl.DataFrame] = {}
+    index: list[Part] = []
     for key in (k for k in wanted if k in found):
-        df, file_problems = check_file(key, found[key])
-        problems += file_problems
-        if df is not None:
-            frames[key] = df
-    names = {k: p.name for k, p in found.items()}
-    problems += cross_table_problems(frames, names)
-    return frames, problems
+        checked = []
+        for part in found[key]:
+            df, part_problems = check_file(key, part.path, part.sheet)
+            problems += part_problems
+            if df is not None:
+                checked.append(df.with_columns(pl.col(LINE) + len(index) * _PART_STRIDE))
+            index.append(part)
+        if len(checked) == len(found[key]):  # only sources without problems are combined
+            frames[key] = pl.concat(checked)
+    cross = _case_conflicts(frames, index)
+    for key, df in frames.items():
+        if key not in CASE_SOURCES and len(found[key]) > 1:
+            cross += _unique_across_parts(key, df, index)
+    names = {key: _files_text(parts) for key, parts in found.items()}
+    cross += cross_table_problems(frames, names)
+    return frames, problems + _back_to_parts(cross, index)
 
 
 def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, pl.DataFrame]:
