@@ -439,3 +439,27 @@ def test_cli_refuses_a_min_cell_size_below_the_floor(size, capsys):
         err = capsys.readouterr().err
         assert f"--min-cell-size: {size} is te klein" in err
         assert f"minstens {config.MIN_CELL_SIZE_FLOOR}" in err
+
+
+def test_a_workbook_is_an_input_of_each_notebook_that_reads_one_of_its_sheets(ws):
+    import openpyxl
+
+    from ruwaard_analysis.run.manifest import build_manifest
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "toelichting"
+    wb.create_sheet("welbevinden").append(["Casusnummer", "Meetmoment", "Meetdatum", "Cijfer"])
+    wb.save(ws.data / "intake jansen.xlsx")
+    beta = ws.notebooks / "02_beta.ipynb"
+    nb = json.loads(beta.read_text())
+    nb["metadata"]["ruwaard"]["sources"] = ["beta", "wellbeing"]
+    beta.write_text(json.dumps(nb))
+    plan = plan_year(2016, data_dir=ws.data, seed=7, min_cell_size=5,
+                     notebooks_dir=ws.notebooks, library_dir=ws.lib)
+    inputs = {nb.name: nb.inputs for nb in plan.notebooks}
+    assert inputs["01_alpha"] == ("alpha.csv",)
+    assert inputs["02_beta"] == ("beta.csv", "intake jansen.xlsx")
+    manifest = build_manifest(plan, {nb.name: {} for nb in plan.notebooks}, {}, None)
+    assert manifest["inputs"]["intake jansen.xlsx"] == {
+        "sha256": sha256_file(ws.data / "intake jansen.xlsx"), "sources": ["wellbeing"]}
+    assert manifest["inputs"]["alpha.csv"]["sources"] == ["alpha"]

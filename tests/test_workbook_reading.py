@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ruwaard_analysis import io
+from ruwaard_analysis import io, sheets
 from ruwaard_analysis.errors import DataValidationError
 
 CASES_HEADER = ["Casusnummer", "Datum MDO", "Jaar MDO", "Randvoorwaarde wonen",
@@ -51,7 +51,7 @@ def test_every_source_sheet_is_read_and_example_rows_are_skipped(tmp_path):
     frames = io.load_folder(tmp_path, sources=["cases", "wellbeing"])
     assert frames["cases"]["case_id"].to_list() == ["A-1", "A-2"]
     assert frames["wellbeing"]["score"].to_list() == [4.5, 4.5]
-    assert io.file_sources(tmp_path / "intake jansen.xlsx") == ("cases", "wellbeing")
+    assert sheets.file_sources(tmp_path / "intake jansen.xlsx") == ("cases", "wellbeing")
 
 
 def test_a_wrong_cell_is_named_as_excel_shows_it(tmp_path):
@@ -132,5 +132,5 @@ def test_a_row_repeated_in_another_workbook_is_named_with_both_files(tmp_path):
 def test_a_plain_xlsx_named_after_a_source_still_reads_its_first_sheet(tmp_path):
     workbook(tmp_path / "wellbeing.xlsx", {"Sheet1": [
         WELLBEING_HEADER, ["A-1", "voormeting", date(2017, 2, 27), 5]]})
-    assert io.file_sources(tmp_path / "wellbeing.xlsx") == ("wellbeing",)
+    assert sheets.file_sources(tmp_path / "wellbeing.xlsx") == ("wellbeing",)
     assert io.load_wellbeing(tmp_path / "wellbeing.xlsx")["score"].to_list() == [5.0]

@@ -14,7 +14,6 @@ line number a researcher sees in an editor or Excel; problems are reported with 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,20 +24,11 @@ from pandera.errors import SchemaErrors
 
 from . import config
 from .errors import Problem
+from .sheets import normalize_name
 
 LINE = "_line"  # row-number column: the line in the source file (header = line 1)
 
 # --------------------------------------------------------------------------- helpers
-
-
-def normalize_name(text: str) -> str:
-    """Lower case, accents removed, every run of other characters one ``_``.
-
-    ``"Datum MDO"`` -> ``"datum_mdo"``, ``"Financiën"`` -> ``"financien"``.
-    Used for header aliases and category values alike.
-    """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9+]+", "_", plain.lower()).strip("_")
 
 
 # --------------------------------------------------------------------------- contract types
@@ -428,25 +418,6 @@ CONTRACTS: dict[str, Contract] = {
               WIJKBUDGET, INHABITANTS, VISITORS)
 }
 SOURCE_KEYS: tuple[str, ...] = tuple(CONTRACTS)
-
-# Worksheet names of a workbook: a sheet named after a source (Dutch name or source key) is
-# read as that source. The intake workbook (intake_workbook.py) uses the Dutch names.
-SHEET_NAMES: dict[str, str] = {
-    "cases": "casussen", "wellbeing": "welbevinden", "cost_lines": "kostenregels",
-    "positive_health": "positieve_gezondheid", "cpi": "cpi", "ggd_indicators": "ggd_indicatoren",
-    "wijkbudget": "wijkbudget", "inhabitants": "inwoners", "visitors": "bezoekers",
-}
-# Sheets of a workbook that hold no data: what the sheets are for, the price list shown.
-INFO_SHEETS: tuple[str, ...] = ("toelichting", "prijslijst")
-
-
-def sheet_source(sheet: str) -> str | None:
-    """The source key a worksheet name stands for (``Welbevinden`` -> ``wellbeing``), or None."""
-    name = normalize_name(sheet)
-    for key, dutch in SHEET_NAMES.items():
-        if name in (key, normalize_name(dutch)):
-            return key
-    return "price_list" if name == "price_list" else None
 
 # --------------------------------------------------------------------------- pandera
 

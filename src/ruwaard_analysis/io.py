@@ -21,20 +21,25 @@ from . import config
 from .contracts import (
     CONTRACTS,
     GGD_INDICATOR_LABELS,
-    INFO_SHEETS,
     LINE,
     PH_DOMAINS,
-    SHEET_NAMES,
     SOURCE_KEYS,
     Col,
     Contract,
     cross_table_problems,
     normalize_name,
-    sheet_source,
     validate_frame,
 )
 from .errors import DataValidationError, PrivacyError, Problem
 from .privacy import scan_identifiers
+from .sheets import (
+    INFO_SHEETS,
+    SHEET_NAMES,
+    is_info_sheet,
+    sheet_names,
+    sheet_source,
+    workbook_sheets,
+)
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".parquet")
 REFERENCE_KEYS = ("price_list", "cpi")  # packaged in reference_data/, used when a folder has none
@@ -126,20 +131,6 @@ def xlsx_header(path: Path, sheet: str | None = None) -> tuple[int, dict[str, st
                         letters.setdefault(str(v).strip(), get_column_letter(index))
                 return number, letters
         return 1, {}
-    finally:
-        workbook.close()
-
-
-def xlsx_sheet_names(path: Path) -> list[str] | None:
-    """The worksheet names of an XLSX file in workbook order; None when it cannot be read."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-    except Exception:  # not a zip, not a workbook: the reader reports it with its own words
-        return None
-    try:
-        return list(workbook.sheetnames)
     finally:
         workbook.close()
 
@@ -549,7 +540,7 @@ def _cell_letters(path: Path, sheet: str | None, contract: Contract | None
     """
     if path.suffix.lower() != ".xlsx" or not path.is_file():
         return None, 1, {}
-    names = xlsx_sheet_names(path)
+    names = sheet_names(path)
     if not names:
         return None, 1, {}
     name = names[0] if sheet is None else sheet
@@ -736,8 +727,8 @@ def _workbook_parts(path: Path, sheets: list[str]) -> tuple[list[Part], list[Pro
     for sheet in sheets:
         key = sheet_source(sheet)
         if key is None:
-            if normalize_name(sheet) not in INFO_SHEETS and not _sheet_is_empty(path, sheet):
-                known = ", ".join([*SHEET_NAMES.values(), *INFO_SHEETS])
+            if not is_info_sheet(sheet) and not _sheet_is_empty(path, sheet):
+                known = ", ".join(dict.fromkeys([*SHEET_NAMES.values(), *INFO_SHEETS]))
                 problems.append(Problem(
                     path.name, "onbekend_werkblad",
                     f"werkblad hoort bij geen bron; bekend: {known} (verwijder het of geef "
@@ -757,25 +748,19 @@ def file_parts(path: Path) -> tuple[list[Part], list[Problem]]:
     An XLSX file with a worksheet named after a source (``casussen``, ``welbevinden``,
     ``kostenregels``, ``positieve_gezondheid``, ... or the source key) is a workbook:
     each such sheet is that source, whatever the file is called; ``toelichting`` and
-    ``prijslijst`` are skipped. Any other file is the source before the first ``.`` of
-    its name (``cases.synthetic.csv`` -> ``cases``).
+    ``prijslijst`` are skipped (:mod:`sheets`). Any other file is the source before the
+    first ``.`` of its name (``cases.synthetic.csv`` -> ``cases``).
     """
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        sheets = xlsx_sheet_names(path) or []
-        if any(sheet_source(sheet) for sheet in sheets):
-            return _workbook_parts(path, sheets)
+    sheets = workbook_sheets(path)
+    if sheets is not None:
+        return _workbook_parts(path, sheets)
     key = path.name.split(".", 1)[0]
     if key not in CONTRACTS:
         return [], [Problem(path.name, "onbekende_bron",
                             f"bestandsnaam hoort bij geen bron en het bestand is geen werkboek "
                             f"met werkbladen per bron; bekend: {', '.join(SOURCE_KEYS)}")]
     return [Part(key, path)], []
-
-
-def file_sources(path: Path) -> tuple[str, ...]:
-    """The source keys one data file provides (sorted; empty for a file of no source)."""
-    return tuple(sorted({part.key for part in file_parts(path)[0]}))
 
 
 def _scan_folder(folder: Path) -> tuple[dict[str, list[Part]], list[Problem]]:

@@ -25,7 +25,8 @@ def build_manifest(
         "year": plan.year,
         "parameters": plan.parameters,
         "inputs": {
-            name: {"sha256": digest, "source": source_key(Path(name))}
+            name: {"sha256": digest,
+                   "sources": list(plan.input_sources.get(name) or (source_key(Path(name)),))}
             for name, digest in plan.inputs.items()
         },
         "reference_data": plan.reference_data,

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import config
 from ..errors import PipelineError
+from ..sheets import file_sources
 from .fingerprint import (
     find_inputs,
     library_files,
     package_versions,
     sha256_file,
     sha256_json,
-    source_key,
 )
 
 
@@ -69,6 +69,7 @@ class YearPlan:
     reference_data: dict[str, str]
     packages: dict[str, str | None]
     notebooks: tuple[NotebookPlan, ...]
+    input_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> sources
 
 
 def _display_path(path: Path) -> str:
@@ -95,6 +96,7 @@ def plan_year(
         raise PipelineError(f"geen notebooks (*.ipynb) gevonden in {notebooks_dir}")
     input_paths = find_inputs(data_dir)
     inputs = {name: sha256_file(p) for name, p in input_paths.items()}
+    provides = {name: file_sources(p) for name, p in input_paths.items()}  # workbooks: many
     lib = {rel: sha256_file(p) for rel, p in library_files(library_dir).items()}
     library_sha = sha256_json(lib)
     reference = {
@@ -114,7 +116,7 @@ def plan_year(
         if sources is None:
             deps = tuple(inputs)
         else:
-            deps = tuple(n for n in inputs if source_key(Path(n)) in sources)
+            deps = tuple(n for n in inputs if set(provides[n]) & set(sources))
         nb_sha = sha256_file(path)
         key = sha256_json(
             {
@@ -131,7 +133,8 @@ def plan_year(
                 path.stem, path, nb_sha, None if sources is None else tuple(sources), deps, key
             )
         )
-    return YearPlan(int(year), parameters, inputs, library_sha, reference, packages, tuple(plans))
+    return YearPlan(int(year), parameters, inputs, library_sha, reference, packages, tuple(plans),
+                    provides)
 
 
 def read_old_manifest(folder: Path) -> dict[str, Any] | None:
