@@ -124,16 +124,23 @@ def test_every_report_cell_runs_on_the_pipeline_results(project, year):
         assert "2,9" in document and "7,6" in document
 
 
-def test_rerun_is_cached_and_forced_rerun_is_byte_identical(project, tmp_path):
+def test_rerun_is_cached_and_controleer_finds_every_output_byte_identical(project, capsys):
+    """`ruwaard controleer` re-runs the year aside (every notebook, figures included) and
+    compares each published file byte for byte; it writes nothing into results or data."""
+    from ruwaard_analysis.cli import main
+
     root, dirs, _ = project
-    warm = run_year(2016, progress=False, **dirs)
-    assert warm.executed == [] or list(warm.executed) == []
-    other = {**dirs, "processed_dir": tmp_path / "processed", "reports_dir": tmp_path / "reports"}
-    again = run_year(2016, progress=False, force=True, **other)
-    assert again.changed and again.cached == []
-    first = _digest(dirs["processed_dir"] / "2016")
-    second = _digest(other["processed_dir"] / "2016")
-    assert first == second
+    warm = run_year(2017, progress=False, **dirs)
+    assert list(warm.executed) == []
+    before = {name: _digest(dirs[name]) for name in ("processed_dir", "data_dir")}
+    capsys.readouterr()
+    code = main(["controleer", "--year", "2017", "--processed", str(dirs["processed_dir"])])
+    out = capsys.readouterr().out
+    published = json.loads((dirs["processed_dir"] / "2017" / "manifest.json").read_text())
+    assert f"Uitkomst: alle {len(published['outputs'])} bestanden identiek." in out, out
+    assert "Invoer: alle bestanden ongewijzigd sinds de run." in out
+    assert code == 0
+    assert {name: _digest(dirs[name]) for name in ("processed_dir", "data_dir")} == before
 
 
 def test_small_groups_never_reach_results_or_report(project, tmp_path):

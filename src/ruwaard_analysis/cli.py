@@ -59,6 +59,23 @@ def _cmd_numbers(args: argparse.Namespace) -> int:
     return print_key_figures(args.year, as_json=args.json)
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_year, report_lines
+
+    _project_path(config.PROJ_ROOT)
+    processed = Path(args.processed)
+    result = check_year(
+        args.year,
+        processed_dir=processed,
+        data_dir=Path(args.data) if args.data else None,
+    )
+    shown = (processed / str(args.year)).resolve()
+    if shown.is_relative_to(config.PROJ_ROOT):
+        shown = shown.relative_to(config.PROJ_ROOT)
+    print("\n".join(report_lines(result, published=shown.as_posix())))
+    return 0 if result.ok else 1
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
@@ -121,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_numbers)
+
+    p = sub.add_parser(
+        "controleer",
+        help="check a published year: changed inputs, re-run aside, compare every output",
+    )
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--data", default=None, help="data folder (default: the one in the manifest)")
+    p.add_argument("--processed", default=str(config.PROCESSED_DIR), help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("report", help="run the analysis and render the leergeschiedenis")
     add_run_options(p)
