@@ -56,7 +56,7 @@ def _cmd_numbers(args: argparse.Namespace) -> int:
     from .numbers import print_key_figures
 
     _project_path(config.PROJ_ROOT)
-    return print_key_figures(args.year, as_json=args.json)
+    return print_key_figures(args.year, as_json=args.json, compare=args.compare)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("numbers", help="print the key figures for the steering group")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--compare", type=int, nargs="+", metavar="YEAR", default=None,
+                   help="show these years beside --year, with the change")
     p.set_defaults(func=_cmd_numbers)
 
     p = sub.add_parser(

@@ -43,12 +43,54 @@ def format_key_figure(
     return value_text, n_text, ci_text
 
 
-def print_key_figures(
-    year: int, *, as_json: bool = False, processed_dir: Path = config.PROCESSED_DIR, file=None
+def print_comparison(
+    year: int, compare: list[int], *, processed_dir: Path = config.PROCESSED_DIR, file=None
 ) -> int:
-    """Print the key figures of ``year`` as a Dutch table (or JSON); 1 when there are none."""
+    """Print the key figures of ``year`` beside those of the ``compare`` years, with the
+    change (``years.comparison_display``); 1 when ``year`` has no results. A compared year
+    without results is named on stderr and left out."""
+    from . import years as yoy
+    from .present import labels
+
+    out = file if file is not None else sys.stdout
+    wanted = sorted({int(year), *(int(y) for y in compare)})
+    by_year = yoy.read_years(wanted, processed_dir=processed_dir)
+    if year not in by_year:
+        print(
+            f"Er zijn nog geen resultaten voor {year}: voer eerst `ruwaard run --year {year}` uit.",
+            file=sys.stderr,
+        )
+        return 1
+    for missing in (y for y in wanted if y not in by_year):
+        print(f"Geen resultaten voor {missing}: dat jaar ontbreekt in de vergelijking.",
+              file=sys.stderr)
+    display, hidden = yoy.comparison_display(by_year)
+    title = f"Kengetallen {', '.join(str(y) for y in sorted(by_year))}"
+    print("\n".join(yoy.comparison_lines(display, title)), file=out)
+    if hidden:
+        notes = sorted({labels.CAVEATS["suppression"].format(min_cell_size=yf.min_cell_size)
+                        for yf in by_year.values()})
+        for note in notes:
+            print(note, file=out)
+    return 0
+
+
+def print_key_figures(
+    year: int,
+    *,
+    as_json: bool = False,
+    compare: list[int] | None = None,
+    processed_dir: Path = config.PROCESSED_DIR,
+    file=None,
+) -> int:
+    """Print the key figures of ``year`` as a Dutch table (or JSON); 1 when there are none.
+
+    With ``compare`` (other years): side by side, see :func:`print_comparison`.
+    """
     from .results import ResultsNotFoundError, read_key_figures, read_manifest
 
+    if compare and not as_json:
+        return print_comparison(year, compare, processed_dir=processed_dir, file=file)
     out = file if file is not None else sys.stdout
     try:
         figures = read_key_figures(year, processed_dir=processed_dir)

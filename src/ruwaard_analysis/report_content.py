@@ -642,6 +642,60 @@ class Report:
         } for row in frame.iter_rows(named=True)]
         return self._show(rows)
 
+    # -- door de jaren -----------------------------------------------------------------------
+
+    def over_years(self):
+        """This year's key figures and those of every earlier year whose results exist
+        (beside this year's results folder), ``{year: years.YearFigures}`` in year order."""
+        from . import years
+
+        found = years.read_years(years.earlier_years(self.year),
+                                 processed_dir=self.results_dir.parent)
+        found[self.year] = years.YearFigures(self.year, self.key_figures, self.min_cell_size)
+        return dict(sorted(found.items()))
+
+    def door_de_jaren_tekst(self) -> str:
+        """One Dutch sentence: which years are compared, or that there are none yet."""
+        shown = sorted(self.over_years())
+        if len(shown) < 2:
+            return "\n" + word("door_de_jaren_geen").format(year=self.year) + "\n"
+        return "\n" + word("door_de_jaren_uitleg").format(
+            start=config.PROGRAMME_START.year,
+            years=labels.LIST_LAST.format(rest=", ".join(map(str, shown[:-1])),
+                                          last=shown[-1])) + "\n"
+
+    def door_de_jaren_tabel(self):
+        """The key figures of every year side by side, with the change since the year
+        before (``years.comparison_display``); nothing when there is no earlier year."""
+        from . import years
+
+        by_year = self.over_years()
+        if len(by_year) < 2:
+            return None
+        display, hidden = years.comparison_display(by_year)
+        notes = sorted({labels.CAVEATS["suppression"].format(min_cell_size=yf.min_cell_size)
+                        for yf in by_year.values()}) if hidden else []
+        return self._show(display, notes)
+
+    def door_de_jaren_chart(self):
+        """The altair chart of the trend figures over the years (None without earlier year)."""
+        from . import years
+        from .present import charts
+
+        by_year = self.over_years()
+        frame = years.trend_frame(by_year)
+        if len(by_year) < 2 or frame.height == 0:
+            return None
+        return charts.key_figures_over_years_chart(frame)
+
+    def door_de_jaren_figuur(self):
+        """The chart as a static image (SVG in HTML, PNG elsewhere), drawn from the results
+        at render time; None without earlier year."""
+        chart = self.door_de_jaren_chart()
+        if chart is None:
+            return None
+        return StaticChart(chart, svg=(self.target or "").startswith(("html", "revealjs")))
+
     # -- manifest ----------------------------------------------------------------------------
 
     def tabel_invoer(self):
@@ -682,6 +736,21 @@ class Report:
                 n.get("name", str(n)) if isinstance(n, dict) else str(n) for n in notebooks]
             lines.append(f"- {word('notebooks')}: " + ", ".join(f"`{n}`" for n in names))
         return "\n" + "\n".join(lines) + "\n"
+
+
+class StaticChart:
+    """An altair chart shown as a static image by Jupyter/Quarto: SVG or PNG, never the
+    Vega scripts (the report must work offline)."""
+
+    def __init__(self, chart, *, svg: bool):
+        self.chart, self.svg = chart, svg
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .present import theme
+
+        if self.svg:
+            return {"image/svg+xml": theme.chart_svg(self.chart)}
+        return {"image/png": theme.chart_png(self.chart)}
 
 
 def missing_narratives(year: int, tekst_dir: str | Path | None = None) -> list[str]:

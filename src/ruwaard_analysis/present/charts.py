@@ -551,3 +551,43 @@ def budget_chart(
         title=_title("budget", [], 0),
         description=_alt_text("budget", years=_joined([str(y) for y in years])),
     )
+
+
+def key_figures_over_years_chart(frame: pl.DataFrame, *, columns: int = 4) -> alt.FacetChart:
+    """Key figures per report year: a small panel per figure (own scale), a point per year.
+
+    ``frame``: ``name, label, unit, year, value`` as ``years.trend_frame`` returns: only
+    values that may be shown (suppressed ones are already left out). Panels follow the
+    frame's order of ``name``.
+    """
+    _require(frame, ["name", "label", "unit", "year", "value"], "key_figures_over_years_chart")
+    order = frame["label"].unique(maintain_order=True).to_list()
+    data = frame.with_columns(
+        pl.col("label").map_elements(_wrapped, return_dtype=pl.String).alias("panel"),
+        pl.struct("value", "unit").map_elements(
+            lambda r: fmt.fmt_value(r["value"], r["unit"]), return_dtype=pl.String
+        ).alias("shown"),
+    )
+    panels = [_wrapped(label) for label in order]
+    years = sorted(data["year"].unique().to_list())
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False, nice=True),
+                axis=alt.Axis(format=",.4~f", tickCount=3)),
+    )
+    layers = alt.layer(
+        base.mark_line(color=OKABE_ITO[0], strokeWidth=2),
+        base.mark_point(color=OKABE_ITO[0], filled=True, size=50),
+        base.mark_text(dy=-10, fontSize=10, color=TEXT_COLOUR).encode(text="shown:N"),
+        data=data,
+    ).properties(width=130, height=90)
+    return layers.facet(
+        facet=alt.Facet("panel:N", sort=panels, title=None,
+                        header=alt.Header(labelFontSize=11, labelLimit=0,
+                                          labelExpr="split(datum.value, '|')")),
+        columns=columns,
+    ).resolve_scale(y="independent").properties(
+        title=labels.TITLES["over_years"],
+        description=_alt_text("over_years", n_figures=fmt.fmt_int(len(panels)),
+                              years=_joined([str(y) for y in years])),
+    )

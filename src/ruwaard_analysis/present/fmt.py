@@ -213,6 +213,37 @@ def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = N
     return text
 
 
+def fmt_change(x: float | None, unit: str | None = None, decimals: int | None = None) -> str:
+    """A change between two values of a key figure, signed, in the format of ``unit``.
+
+    ``fmt_change(12, "count") == "+12"``, ``fmt_change(-0.25, "score") == "-0,3"``,
+    ``fmt_change(1200, "eur") == "EUR +1.200"``; shares and percentages change in
+    percentage points: ``fmt_change(0.05, "share") == "+5 procentpunt"``. A change that
+    rounds to zero has no sign ("0", "0,0").
+    """
+    if is_missing(x):
+        return labels.MISSING
+    if unit in SHARE_UNITS:
+        x, unit = float(x) * 100, "pct"
+    if unit in PCT_UNITS:
+        places = decimals or 0
+        text = fmt_number(x, places)
+        suffix = f" {labels.PERCENTAGE_POINT}"
+    elif unit in EUR_UNITS:
+        places = decimals or 0
+        text, suffix = fmt_number(x, places), ""
+    elif unit in COUNT_UNITS:
+        places = 0
+        text, suffix = fmt_int(x), ""
+    else:
+        places = 1 if decimals is None else decimals
+        text, suffix = fmt_number(x, places), ""
+    if _rounded(x, places) > 0:
+        text = f"+{text}"
+    text += suffix
+    return f"{CURRENCY} {text}" if unit in EUR_UNITS else text
+
+
 def fmt_value_ci(
     low: float | None,
     high: float | None,

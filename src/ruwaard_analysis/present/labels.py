@@ -18,6 +18,7 @@ from __future__ import annotations
 
 MISSING = "–"  # en dash: value unknown / not applicable; never "nan" or "None"
 SUPPRESSED = "<{min_cell_size}"  # count below the minimum cell size, e.g. "<5"
+PERCENTAGE_POINT = "procentpunt"  # the unit of a change in a percentage: "+5 procentpunt"
 RANGE = "{low} tot {high}"  # an interval: "4,1 tot 5,8"
 CI = "{level}-BI {range}"  # a confidence interval: "95%-BI 4,1 tot 5,8"
 LIST_LAST = "{rest} en {last}"  # end of an enumeration: "Wijk Ruwaard, Gemeente Oss en Nederland"
@@ -200,6 +201,7 @@ HEADERS = {
     "unit": "Eenheid",
     "p_wilcoxon": "p (Wilcoxon)",
     "share_improved": "Aandeel verbeterd",
+    "change": "Verschil {new} t.o.v. {old}",
 }
 
 # Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
@@ -225,6 +227,15 @@ WORDS = {
     "notebooks": "Uitgevoerde notebooks",
     "onbekend": "onbekend",
     "bibliotheek": "Controlegetal van de analysecode (sha256)",
+    "door_de_jaren_uitleg": (
+        "De kerncijfers van {years} naast elkaar, elk gelezen uit de gepubliceerde resultaten "
+        "van dat jaar. Cijfers over casussen tellen op sinds de start in {start}; de laatste kolom "
+        "is het verschil met het jaar ervoor."
+    ),
+    "door_de_jaren_geen": (
+        "Er zijn nog geen resultaten van een jaar voor {year}: de vergelijking door de jaren "
+        "begint in het volgende rapport."
+    ),
 }
 
 AXES = {
@@ -274,6 +285,7 @@ TITLES = {
     "key_figures": "Kerncijfers",
     "effects": "Verandering in welbevinden",
     "costs": "Kosten per scenario",
+    "over_years": "Kerncijfers door de jaren",
 }
 
 # Alt texts (chart ``description``): templates filled with already formatted values.
@@ -315,6 +327,10 @@ ALT_TEXTS = {
     "budget": (
         "Staafdiagram van het wijkbudget in euro per inwoner per jaar ({years}), toegekend en "
         "besteed."
+    ),
+    "over_years": (
+        "Kleine lijndiagrammen van {n_figures} kerncijfers per rapportjaar ({years}), elk met "
+        "een eigen schaal en de waarde bij elk punt."
     ),
 }
 
