@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,23 +16,34 @@ from ruwaard_analysis.report import build_report, find_quarto, quarto_commands
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
 
 FAKE_QUARTO = """#!/bin/sh
-# says its version; records its arguments, then writes the file named after --output beside
-# the source
+# says its version; records its arguments; like Quarto, leaves work files beside the source
+# and writes the output under --output-dir, mirroring the source folder
 if [ "$1" = "--version" ]; then echo "{version}"; exit 0; fi
 printf '%s\\n' "$*" >> "{log}"
 printf 'QUARTO_PYTHON=%s\\n' "$QUARTO_PYTHON" >> "{log}"
-out=""
+mkdir -p .quarto/xref reports/leergeschiedenis_files/libs
+echo "{{}}" > reports/leergeschiedenis.quarto_ipynb
+out=""; ext=""
 while [ $# -gt 0 ]; do
-  if [ "$1" = "--output" ]; then out="$2"; fi
+  if [ "$1" = "--output-dir" ]; then out="$2"; fi
+  if [ "$1" = "--to" ]; then ext="$2"; fi
   shift
 done
-echo "gerenderd" > "reports/$out"
+if [ "$ext" = "typst" ]; then ext="pdf"; fi
+mkdir -p "$out/reports"
+echo "gerenderd" > "$out/reports/leergeschiedenis.$ext"
 """
 
 FAILING_QUARTO = """#!/bin/sh
+mkdir -p .quarto reports/leergeschiedenis_files
+echo "{}" > reports/leergeschiedenis.quarto_ipynb
 echo "ERROR: kapotte render" >&2
 exit 1
 """
+
+
+def _tree(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
 def _script(folder: Path, text: str) -> Path:
@@ -74,29 +86,11 @@ def project(tmp_path_factory):
 
 
 def test_quarto_commands_are_the_documented_ones():
-    assert quarto_commands(2016, "/opt/quarto/bin/quarto") == [
-        [
-            "/opt/quarto/bin/quarto",
-            "render",
-            "reports/leergeschiedenis.qmd",
-            "--to",
-            "html",
-            "-P",
-            "year:2016",
-            "--output",
-            "leergeschiedenis-2016.html",
-        ],
-        [
-            "/opt/quarto/bin/quarto",
-            "render",
-            "reports/leergeschiedenis.qmd",
-            "--to",
-            "typst",
-            "-P",
-            "year:2016",
-            "--output",
-            "leergeschiedenis-2016.pdf",
-        ],
+    assert quarto_commands(2016, "/opt/quarto/bin/quarto", output_dir=Path("/tmp/x")) == [
+        ["/opt/quarto/bin/quarto", "render", "reports/leergeschiedenis.qmd", "--to", "html",
+         "-P", "year:2016", "--output-dir", "/tmp/x"],
+        ["/opt/quarto/bin/quarto", "render", "reports/leergeschiedenis.qmd", "--to", "typst",
+         "-P", "year:2016", "--output-dir", "/tmp/x"],
     ]
 
 
@@ -121,18 +115,20 @@ def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
     monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
 
+    before = _tree(root)
     assert build_report(2016, **kwargs) == 0
     calls = log.read_text().splitlines()
-    assert calls[0] == (
-        "render reports/leergeschiedenis.qmd --to html -P year:2016 "
-        "--output leergeschiedenis-2016.html"
+    assert calls[0].startswith(
+        "render reports/leergeschiedenis.qmd --to html -P year:2016 --output-dir /"
     )
-    assert calls[2].endswith("--to typst -P year:2016 --output leergeschiedenis-2016.pdf")
-    assert calls[1].startswith("QUARTO_PYTHON=") and calls[1] != "QUARTO_PYTHON="
+    assert "--to typst -P year:2016 --output-dir /" in calls[2]
+    assert calls[1] == f"QUARTO_PYTHON={sys.executable}"  # the venv with the kernel
     year_dir = root / "reports" / "2016"
     assert (year_dir / "leergeschiedenis-2016.html").read_text() == "gerenderd\n"
-    assert (year_dir / "leergeschiedenis-2016.pdf").is_file()
-    assert not (root / "reports" / "leergeschiedenis-2016.html").exists()  # moved, not copied
+    assert (year_dir / "leergeschiedenis-2016.pdf").read_text() == "gerenderd\n"
+    # nothing else in the tree: no work files of Quarto beside the sources
+    assert _tree(root) - before == {"reports/2016/leergeschiedenis-2016.html",
+                                    "reports/2016/leergeschiedenis-2016.pdf"}
     captured = capsys.readouterr()
     assert "uit de cache" in captured.out and "Rapport geschreven" in captured.out
     assert "ouder dan" not in captured.err and "onbekend" not in captured.err
@@ -161,8 +157,22 @@ def test_report_fails_when_quarto_fails(project, tmp_path, monkeypatch, capsys):
     bindir = tmp_path / "bin"
     _script(bindir, FAILING_QUARTO)
     monkeypatch.setenv("QUARTO_PATH", str(bindir / "quarto"))
+    before = _tree(project[0])
     assert build_report(2016, **kwargs) == 1
     assert "quarto render --to html mislukte (exitcode 1)" in capsys.readouterr().err
+    assert _tree(project[0]) == before  # its work files are removed, nothing half-written
+
+
+def test_work_files_that_were_there_before_stay(tmp_path):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "x.qmd").write_text("---\ntitle: x\n---\n")
+    (tmp_path / ".quarto").mkdir()  # someone's own Quarto run
+    quarto = _script(tmp_path / "bin", FAILING_QUARTO)
+    with pytest.raises(report.ReportError, match="mislukte"):
+        report.render_document("reports/x.qmd", "html", tmp_path / "out" / "x.html",
+                               quarto_bin=str(quarto), project_dir=tmp_path)
+    assert (tmp_path / ".quarto").is_dir()
+    assert not (tmp_path / "out").exists()
 
 
 def test_report_without_quarto_writes_html_notebooks_and_says_how_to_install(

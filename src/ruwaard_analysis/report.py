@@ -6,21 +6,28 @@ through ``QUARTO_PATH`` (the program, or a folder holding ``quarto`` or ``bin/qu
 (``reports/YEAR/html/``, nbconvert) with a warning that says how to install Quarto, and the
 command still succeeds; a Quarto that fails makes the command fail.
 
-The render commands are built by :func:`quarto_commands` and run from the project root:
-``quarto render reports/leergeschiedenis.qmd --to html -P year:YEAR --output
-leergeschiedenis-YEAR.html`` (and the same with ``typst`` -> ``.pdf``). Quarto writes the
-output beside the source (``_quarto.yml`` sets no output-dir); it is then moved to
-``reports/YEAR/``.
+One render is :func:`render_document`: one format of one ``.qmd`` of the Quarto project
+(the report, or any other document such as a slide deck) into one file. It runs, from the
+project root, ``quarto render reports/leergeschiedenis.qmd --to html -P year:2017
+--output-dir TMP`` with ``TMP`` a temporary folder outside the project, and moves
+``TMP/reports/leergeschiedenis.html`` to the target. (``--output NAME`` is not used: inside a
+project, Quarto 1.10 writes a renamed output to the project root and then fails looking for
+its ``_files`` there.) What Quarto writes beside the sources while it works
+(``leergeschiedenis_files/``, ``leergeschiedenis.quarto_ipynb``, ``.quarto/``) is removed
+afterwards, also when the render fails.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,50 +118,106 @@ def output_name(year: int, ext: str) -> str:
     return f"leergeschiedenis-{year}.{ext}"
 
 
-def quarto_commands(year: int, quarto_bin: str, qmd: str = QMD) -> list[list[str]]:
-    """The ``quarto render`` commands (HTML, then PDF via Typst), to run from the project root."""
-    return [
-        [
-            str(quarto_bin),
-            "render",
-            qmd,
-            "--to",
-            to,
-            "-P",
-            f"year:{int(year)}",
-            "--output",
-            output_name(year, ext),
-        ]
-        for to, ext in FORMATS
-    ]
+# Quarto format -> extension of the file it writes
+EXTENSIONS = {"html": "html", "typst": "pdf", "revealjs": "html"}
 
 
-def _quarto_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("QUARTO_PYTHON", sys.executable)  # the venv's Python and its kernel
+def quarto_command(
+    quarto_bin: str, qmd: str, to: str, params: Mapping[str, object], output_dir: Path
+) -> list[str]:
+    """``quarto render QMD --to TO -P key:value ... --output-dir DIR``, run from the project
+    root (``qmd`` relative to it)."""
+    command = [str(quarto_bin), "render", qmd, "--to", to]
+    for key, value in params.items():
+        command += ["-P", f"{key}:{value}"]
+    return [*command, "--output-dir", str(output_dir)]
+
+
+def quarto_commands(year: int, quarto_bin: str, qmd: str = QMD,
+                    output_dir: Path = Path("TMP")) -> list[list[str]]:
+    """The commands of one year's report (HTML, then PDF via Typst)."""
+    return [quarto_command(quarto_bin, qmd, to, {"year": int(year)}, output_dir)
+            for to, _ in FORMATS]
+
+
+def quarto_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for Quarto: ``QUARTO_PYTHON`` is this Python (the venv with the
+    ``ruwaard-analysis`` kernel) unless already set."""
+    env = {**os.environ, **(extra or {})}
+    env.setdefault("QUARTO_PYTHON", sys.executable)
     return env
 
 
-def _move_output(name: str, project_dir: Path, qmd: str, target_dir: Path) -> Path:
-    """Move Quarto's output (beside the source or at the project root) into ``target_dir``."""
-    target = target_dir / name
-    for folder in ((project_dir / qmd).parent, project_dir):
-        produced = folder / name
-        if produced.is_file() and produced.resolve() != target.resolve():
-            target_dir.mkdir(parents=True, exist_ok=True)
-            os.replace(produced, target)
-            companion = folder / f"{Path(name).stem}_files"  # only without embed-resources
-            if companion.is_dir():
-                dest = target_dir / companion.name
-                shutil.rmtree(dest, ignore_errors=True)
-                shutil.move(str(companion), str(dest))
-            return target
-    if target.is_file():
-        return target
-    raise ReportError(
-        f"Quarto meldde geen fout, maar {name} is niet gevonden in "
-        f"{(project_dir / qmd).parent} of {project_dir}"
-    )
+def _byproducts(project_dir: Path, qmd: str) -> list[Path]:
+    """What Quarto writes beside the sources while it renders ``qmd``."""
+    source = project_dir / qmd
+    stem = source.stem
+    return [
+        project_dir / ".quarto",
+        source.parent / f"{stem}_files",
+        *source.parent.glob(f"{stem}.quarto_ipynb*"),
+        *(source.parent / f"{stem}.{ext}" for ext in ("html", "pdf", "typ", "tex")),
+    ]
+
+
+@contextlib.contextmanager
+def _leave_no_byproducts(project_dir: Path, qmd: str) -> Iterator[None]:
+    """Remove afterwards what Quarto wrote beside the sources (only what was not there)."""
+    before = {p for p in _byproducts(project_dir, qmd) if p.exists()}
+    try:
+        yield
+    finally:
+        for path in _byproducts(project_dir, qmd):
+            if path in before or not path.exists():
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def render_document(
+    qmd: str,
+    to: str,
+    target: Path,
+    *,
+    quarto_bin: str,
+    project_dir: Path = config.PROJ_ROOT,
+    params: Mapping[str, object] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Path:
+    """Render format ``to`` of ``qmd`` (relative to ``project_dir``) into the file ``target``.
+
+    Quarto writes into a temporary folder; the file reaches ``target`` whole or not at all,
+    and nothing stays beside the sources. Raises :class:`ReportError` when Quarto fails.
+    """
+    project_dir = Path(project_dir)
+    target = Path(target)
+    name = f"{Path(qmd).stem}.{EXTENSIONS.get(to, to)}"
+    with (tempfile.TemporaryDirectory(prefix="ruwaard-quarto-") as tmp,
+          _leave_no_byproducts(project_dir, qmd)):
+        command = quarto_command(quarto_bin, qmd, to, params or {}, Path(tmp))
+        try:
+            done = subprocess.run(command, cwd=project_dir, env=quarto_env(env), check=False)
+        except OSError as exc:
+            raise ReportError(f"Quarto kon niet starten ({quarto_bin}): {exc}") from exc
+        if done.returncode != 0:
+            raise ReportError(
+                f"quarto render --to {to} mislukte (exitcode {done.returncode}); zie de meldingen "
+                f"van Quarto hierboven. Commando: {' '.join(command)}"
+            )
+        produced = Path(tmp) / Path(qmd).parent / name
+        if not produced.is_file():
+            raise ReportError(f"Quarto meldde geen fout, maar schreef geen {name} "
+                              f"(commando: {' '.join(command)})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            shutil.copyfile(produced, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return target
 
 
 def render_with_quarto(
@@ -164,31 +227,21 @@ def render_with_quarto(
     project_dir: Path = config.PROJ_ROOT,
     reports_dir: Path = config.REPORTS_DIR,
     qmd: str = QMD,
+    env: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Run the Quarto commands; returns the rendered files in ``reports_dir/YEAR``.
-
-    Raises :class:`ReportError` when Quarto exits non-zero (its own output is shown as is).
-    """
-    if not (project_dir / qmd).is_file():
-        raise ReportError(f"de rapportbron {project_dir / qmd} ontbreekt")
+    """Render one year's report to HTML and PDF; returns the files in ``reports_dir/YEAR``."""
+    if not (Path(project_dir) / qmd).is_file():
+        raise ReportError(f"de rapportbron {Path(project_dir) / qmd} ontbreekt")
     warning = version_warning(quarto_version(quarto_bin))
     if warning:
         print(warning, file=sys.stderr)
     written = []
-    for (to, ext), command in zip(FORMATS, quarto_commands(year, quarto_bin, qmd), strict=True):
-        print(f"quarto render: {output_name(year, ext)}", file=sys.stderr)
-        try:
-            done = subprocess.run(command, cwd=project_dir, env=_quarto_env(), check=False)
-        except OSError as exc:
-            raise ReportError(f"Quarto kon niet starten ({quarto_bin}): {exc}") from exc
-        if done.returncode != 0:
-            raise ReportError(
-                f"quarto render --to {to} mislukte (exitcode {done.returncode}); zie de meldingen "
-                f"van Quarto hierboven. Commando: {' '.join(command)}"
-            )
-        written.append(
-            _move_output(output_name(year, ext), project_dir, qmd, Path(reports_dir) / str(year))
-        )
+    for to, ext in FORMATS:
+        target = Path(reports_dir) / str(year) / output_name(year, ext)
+        print(f"quarto render: {target.name}", file=sys.stderr)
+        written.append(render_document(qmd, to, target, quarto_bin=quarto_bin,
+                                       project_dir=project_dir, params={"year": int(year)},
+                                       env=env))
     return written
 
 

@@ -264,6 +264,29 @@ def _markdown(text: str):
     return Markdown(text)
 
 
+class HtmlTable:
+    """A great-tables table that reaches Quarto as a raw HTML block inside Markdown.
+
+    A cell output of type ``text/html`` (what a GT object displays as) makes Quarto's Jupyter
+    engine put require.js and jQuery from cdn.jsdelivr.net into the page, for "JavaScript
+    widgets" it guesses might need them; offline, embed-resources cannot inline them and the
+    page loads them from the internet. As ``text/markdown`` holding a ``{=html}`` block the
+    table is the same HTML, and no script is added.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def as_raw_html(self) -> str:
+        return self.table.as_raw_html(make_page=False, all_important=False)
+
+    def _repr_markdown_(self) -> str:
+        return f"```{{=html}}\n{self.as_raw_html()}\n```\n"
+
+    def __repr__(self) -> str:  # text/plain: never shown (Markdown comes first)
+        return "<tabel>"
+
+
 def _note(text: str) -> str:
     return f"*{text}.*"
 
@@ -459,7 +482,8 @@ class Report:
         notes = [n for n in (notes or []) if n]
         if (self.target or "").startswith("typst"):
             return _markdown(tables.markdown_table(frame, notes))
-        return tables.gt_table(frame, notes)
+        table = tables.gt_table(frame, notes)
+        return HtmlTable(table) if (self.target or "").startswith("html") else table
 
     def _absent(self, what: str):
         return _markdown(_note(f"{word('niet_beschikbaar')}: {what}"))
