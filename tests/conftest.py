@@ -33,3 +33,71 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
     dirs = {"data_dir": data, "processed_dir": root / "processed", "reports_dir": root / "reports"}
     runs = {year: run_year(year, progress=False, **dirs) for year in YEARS}
     return PipelineRun(root, dirs, runs)
+
+
+# -- the report rendered by real Quarto (only where Quarto is installed) ------------------------
+
+PROJECT_SOURCES = ("_quarto.yml", ".gitignore", "reports/leergeschiedenis.qmd", "reports/assets")
+RENDER_TIMES: dict[str, float] = {}  # "2017" -> seconds (HTML + PDF), in the terminal summary
+
+
+@dataclass(frozen=True)
+class RenderedReports:
+    project: Path  # a copy of the Quarto project with the pipeline's results
+    before: frozenset  # its files before the renders
+    after: frozenset  # and after
+    files: dict  # year -> {"html": Path, "pdf": Path}
+
+    def html(self, year: int) -> Path:
+        return self.files[year]["html"]
+
+    def pdf(self, year: int) -> Path:
+        return self.files[year]["pdf"]
+
+
+def _files(root: Path) -> frozenset:
+    return frozenset(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.fixture(scope="session")
+def rendered_reports(pipeline_run, tmp_path_factory) -> RenderedReports:
+    """`ruwaard report`'s render for 2016 and 2017 with real Quarto, once per session, in a
+    copy of the project (sources, texts, the pipeline's results; RUWAARD_ROOT points the
+    cells at it). Skips where Quarto is not installed."""
+    import shutil
+    import time
+
+    from ruwaard_analysis import report
+
+    quarto = report.find_quarto()
+    if quarto is None:
+        pytest.skip("Quarto is not installed (set QUARTO_PATH or put quarto on PATH)")
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path_factory.mktemp("quarto-project")
+    for name in PROJECT_SOURCES:
+        source, target = root / name, project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+    (project / "notebooks").mkdir()
+    for year in YEARS:
+        shutil.copytree(root / "reports" / str(year) / "tekst",
+                        project / "reports" / str(year) / "tekst")
+        shutil.copytree(pipeline_run.results(year), project / "data" / "processed" / str(year))
+    before = _files(project)
+    files = {}
+    for year in YEARS:  # what `ruwaard report` runs after the pipeline
+        started = time.perf_counter()
+        html, pdf = report.render_with_quarto(year, quarto, project_dir=project,
+                                              reports_dir=project / "reports")
+        RENDER_TIMES[str(year)] = time.perf_counter() - started
+        files[year] = {"html": html, "pdf": pdf}
+    return RenderedReports(project, before, _files(project), files)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if RENDER_TIMES:
+        shown = ", ".join(f"{k}: {v:.0f} s" for k, v in RENDER_TIMES.items())
+        terminalreporter.write_line(f"Quarto render (HTML + PDF) per year: {shown}")

@@ -6,8 +6,6 @@ The render itself is tested only where `quarto` is on PATH."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -76,9 +74,11 @@ def test_typst_styling_comes_after_the_template_show_rule(project):
     assert 'figure.where(kind: "quarto-float-tbl"): set block(breakable: true)' in styling
 
 
-def test_no_output_dir_so_reports_land_beside_the_source(project):
-    # report.py finds leergeschiedenis-YEAR.html in reports/ (see docs/report.md).
+def test_no_output_dir_in_the_project(project):
+    # report.py passes --output-dir (a temporary folder) to each render; one in the project
+    # would also apply to a `quarto render` by hand and to other documents.
     assert "output-dir" not in project["project"]
+    assert project["format"]["html"]["format-links"] is False  # no link to a PDF beside it
 
 
 # -- the .qmd --------------------------------------------------------------------------------------
@@ -202,8 +202,16 @@ def test_tables_suit_the_target(executed):
     if target == "typst":  # pipe tables: Typst gets native tables with the Dutch numbers
         assert not any(hasattr(t, "as_raw_html") for t in tables)
         assert any("| 2,9 |" in t._repr_markdown_() for t in tables)
-    else:
-        assert any(hasattr(t, "as_raw_html") for t in tables)
+    else:  # HTML as Markdown, so Quarto adds no CDN scripts (see rc.HtmlTable)
+        assert all(isinstance(t, rc.HtmlTable) for t in tables if hasattr(t, "as_raw_html"))
+        assert any(isinstance(t, rc.HtmlTable) for t in tables)
+        from IPython.core.formatters import DisplayFormatter
+
+        shown = next(t for t in tables if hasattr(t, "as_raw_html"))
+        data, _ = DisplayFormatter().format(shown)
+        assert "text/html" not in data
+        assert data["text/markdown"].startswith("```{=html}\n")
+        assert "<table" in data["text/markdown"]
 
 
 def test_optional_instruments_absent_in_2016_are_noted(executed):
@@ -229,45 +237,7 @@ def test_every_cell_runs_on_pipeline_results(year):
     assert "kerncijfer ontbreekt" not in document and "Traceback" not in document
 
 
-# -- the render (only with quarto) -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def results_in_project(pipeline_run):
-    """Pipeline results of 2017 in a folder inside the project: Quarto compiles Typst with the
-    project as root, and Typst reads no image outside it."""
-    folder = config.PROCESSED_DIR / ".render-test-2017"
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(pipeline_run.results(2017), folder)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.mark.quarto
-@pytest.mark.parametrize("to,ext", [("html", "html"), ("typst", "pdf")])
-def test_quarto_renders_the_report(to, ext, request):
-    quarto = shutil.which("quarto")
-    if quarto is None:
-        pytest.skip("quarto is not on PATH")
-    year = 2017
-    results = request.getfixturevalue("results_in_project")  # only where Quarto runs
-    # Without --output the file follows its source: reports/leergeschiedenis.EXT
-    out = ROOT / "reports" / f"leergeschiedenis.{ext}"
-    try:
-        subprocess.run([quarto, "render", "reports/leergeschiedenis.qmd", "--to", to,
-                        "-P", f"year:{year}", "-P", f"results_dir:{results}"],
-                       cwd=ROOT, check=True, timeout=900)
-        assert out.is_file() and out.stat().st_size > 0
-        if ext == "html":
-            html = out.read_text(encoding="utf-8")
-            assert 'lang="nl"' in html and "95%-BI" in html
-            assert "alt.Chart(" not in html and "Traceback" not in html
-            assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', html)
-        else:
-            assert out.read_bytes().startswith(b"%PDF")
-    finally:
-        out.unlink(missing_ok=True)
-        shutil.rmtree(ROOT / "reports" / "leergeschiedenis_files", ignore_errors=True)
+# The render by real Quarto: test_rendered_report.py and test_report_in_browser.py.
 
 
 # -- the contract is documented --------------------------------------------------------------

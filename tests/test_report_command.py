@@ -197,24 +197,6 @@ def test_report_without_quarto_writes_html_notebooks_and_says_how_to_install(
     assert "01_alpha.html" in (html_dir / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.quarto
-@pytest.mark.skipif(
-    shutil.which("quarto") is None and not os.environ.get("QUARTO_PATH"),
-    reason="quarto is not installed",
-)
-def test_real_quarto_renders_a_tiny_document(tmp_path):
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "leergeschiedenis.qmd").write_text(
-        "---\ntitle: Proef\nparams:\n  year: 2000\n---\n\nEen zin.\n"
-    )
-    quarto = find_quarto()
-    written = report.render_with_quarto(
-        2016, quarto, project_dir=tmp_path, reports_dir=tmp_path / "reports"
-    )
-    assert [p.name for p in written] == ["leergeschiedenis-2016.html", "leergeschiedenis-2016.pdf"]
-    assert all(p.is_file() and p.parent == tmp_path / "reports" / "2016" for p in written)
-
-
 # --------------------------------------------------------------------------- through the CLI
 
 

@@ -229,12 +229,16 @@ def render_with_quarto(
     qmd: str = QMD,
     env: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Render one year's report to HTML and PDF; returns the files in ``reports_dir/YEAR``."""
+    """Render one year's report to HTML and PDF; returns the files in ``reports_dir/YEAR``.
+
+    The report's cells read the results of the project in ``project_dir``
+    (``RUWAARD_ROOT``, unless ``env`` says otherwise)."""
     if not (Path(project_dir) / qmd).is_file():
         raise ReportError(f"de rapportbron {Path(project_dir) / qmd} ontbreekt")
     warning = version_warning(quarto_version(quarto_bin))
     if warning:
         print(warning, file=sys.stderr)
+    env = {config.ROOT_ENV: str(Path(project_dir).resolve()), **(env or {})}
     written = []
     for to, ext in FORMATS:
         target = Path(reports_dir) / str(year) / output_name(year, ext)
