@@ -7,7 +7,7 @@ YEAR   ?= 2017
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install kernel demo-data validate run report preview test lint bench clean
+.PHONY: help install kernel demo-data validate run report preview test test-fast baseline lint bench clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ preview: run ## without Quarto: the report (YEAR=2017) as HTML and PDF by Pandoc
 test: $(STAMP) ## lint and run the whole test suite (what CI runs)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## the everyday loop: every test except the slow end-to-end runs
+	$(BIN)/python -m pytest -m "not slow"
+
+baseline: $(STAMP) ## accept a deliberate change of published values (say why in the commit)
+	$(BIN)/python -m pytest tests/end_to_end/test_published_values.py --accept-baseline -q
 
 lint: $(STAMP) ## ruff over the code
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,5 +1,11 @@
 """Shared fixtures: one run of the real pipeline on the demo data, for every test that needs
-real results (end to end, the report's cells, the render rehearsal)."""
+real results (end to end, the report's cells, the render rehearsal, the published values).
+
+Tests live in layers: ``unit/`` (functions, no notebooks), ``integration/`` (several parts
+together: pipeline on tiny notebooks, report command, project files), ``end_to_end/`` (the real
+notebooks on the demo data). Every test that uses ``pipeline_run`` is marked ``slow``; the
+everyday loop is ``pytest -m "not slow"``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,22 @@ from pathlib import Path
 
 import pytest
 
-YEARS = (2016, 2017)
+YEARS = (2016, 2017, 2018)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--accept-baseline", action="store_true", default=False,
+        help="write the published values of this run as the new regression baseline "
+             "(tests/end_to_end/baseline/); use `make baseline`",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        if "pipeline_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(slow)
 
 
 @dataclass(frozen=True)
@@ -23,7 +44,7 @@ class PipelineRun:
 
 @pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory) -> PipelineRun:
-    """Demo data -> `ruwaard run` for 2016 and 2017, in temporary folders (about 20 s a year)."""
+    """Demo data -> `ruwaard run` for 2016, 2017 and 2018 in temporary folders (20 s a year)."""
     from ruwaard_analysis.demo import write_demo_dataset
     from ruwaard_analysis.run import run_year
 

@@ -14,7 +14,7 @@ from . import config
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .io import validate_folder
+    from .loaders import validate_folder
 
     problems = validate_folder(Path(args.folder))
     for problem in problems:

@@ -6,7 +6,8 @@ data *before* it is built, so their values never reach the Vega-Lite spec; the s
 names the groups not shown ("Niet getoond (n <5): ...").
 
 Style (colours, fonts, Dutch number format on axes) comes from ``present.theme``; export with
-``theme.save_chart``. To change a chart: change its function here, run ``tests/test_charts.py``.
+``theme.save_chart``. To change a chart: change its function here, run
+``tests/unit/test_charts.py``.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ Which inputs (optional, for the cache)
     input file. The source key of a file is the part of its name before the first ``.``
     (``cases.csv``, ``cases.synthetic.csv`` -> ``cases``); inputs are the ``*.csv``,
     ``*.xlsx`` and ``*.parquet`` files directly in ``data_dir`` (the rule of
-    ``io.find_source_files``; :mod:`.fingerprint` applies it itself so that a warm run need not
+    ``loaders.find_source_files``; :mod:`.fingerprint` applies it itself so that a warm run need not
     import the data contracts). ``"sources": []`` means the notebook reads no input file at
     all: a notebook that checks every file must leave the key out.
 

@@ -83,7 +83,7 @@ def validate_inputs(data_dir: Path, validate: bool | Callable[[Path], list]) -> 
     if validate is False:
         return
     if validate is True:
-        from ..io import validate_folder
+        from ..loaders import validate_folder
 
         validate = validate_folder
     problems = validate(Path(data_dir))

@@ -1,0 +1,229 @@
+"""report.py: Quarto commands, a fake `quarto` on PATH, the nbconvert fallback without Quarto."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from ruwaard_analysis import report
+from ruwaard_analysis.report import build_report, find_quarto, quarto_commands
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+FAKE_QUARTO = """#!/bin/sh
+# says its version; records its arguments; like Quarto, leaves work files beside the source
+# and writes the output under --output-dir, mirroring the source folder
+if [ "$1" = "--version" ]; then echo "{version}"; exit 0; fi
+printf '%s\\n' "$*" >> "{log}"
+printf 'QUARTO_PYTHON=%s\\n' "$QUARTO_PYTHON" >> "{log}"
+mkdir -p .quarto/xref reports/leergeschiedenis_files/libs
+echo "{{}}" > reports/leergeschiedenis.quarto_ipynb
+out=""; ext=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--output-dir" ]; then out="$2"; fi
+  if [ "$1" = "--to" ]; then ext="$2"; fi
+  shift
+done
+if [ "$ext" = "typst" ]; then ext="pdf"; fi
+mkdir -p "$out/reports"
+echo "gerenderd" > "$out/reports/leergeschiedenis.$ext"
+"""
+
+FAILING_QUARTO = """#!/bin/sh
+mkdir -p .quarto reports/leergeschiedenis_files
+echo "{}" > reports/leergeschiedenis.quarto_ipynb
+echo "ERROR: kapotte render" >&2
+exit 1
+"""
+
+
+def _tree(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+def _script(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "quarto"
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A tiny project whose pipeline has run once (later runs come from the cache)."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "data").mkdir()
+    (root / "data" / "alpha.csv").write_text("value\n1\n2\n4.5\n")
+    (root / "data" / "beta.csv").write_text("group,count\nb,7\na,5\n")
+    (root / "lib").mkdir()
+    (root / "lib" / "module.py").write_text("X = 1\n")
+    shutil.copytree(FIXTURES / "ok", root / "notebooks")
+    (root / "reports").mkdir()
+    (root / "reports" / "leergeschiedenis.qmd").write_text("---\ntitle: test\n---\n")
+    kwargs = dict(
+        data_dir=root / "data",
+        min_cell_size=5,
+        notebooks_dir=root / "notebooks",
+        processed_dir=root / "processed",
+        reports_dir=root / "reports",
+        project_dir=root,
+        progress=False,
+        library_dir=root / "lib",
+        validate=False,
+        git_root=root,
+        jobs=2,
+    )
+    from ruwaard_analysis.run import run_year
+
+    run_year(2016, **{k: v for k, v in kwargs.items() if k != "project_dir"})
+    return root, kwargs
+
+
+def test_quarto_commands_are_the_documented_ones():
+    assert quarto_commands(2016, "/opt/quarto/bin/quarto", output_dir=Path("/tmp/x")) == [
+        ["/opt/quarto/bin/quarto", "render", "reports/leergeschiedenis.qmd", "--to", "html",
+         "-P", "year:2016", "--output-dir", "/tmp/x"],
+        ["/opt/quarto/bin/quarto", "render", "reports/leergeschiedenis.qmd", "--to", "typst",
+         "-P", "year:2016", "--output-dir", "/tmp/x"],
+    ]
+
+
+def test_find_quarto_prefers_quarto_path_then_path(tmp_path):
+    configured = _script(tmp_path / "conda" / "bin", FAILING_QUARTO)
+    on_path = _script(tmp_path / "usr" / "bin", FAILING_QUARTO)
+    env = {"QUARTO_PATH": str(configured), "PATH": str(on_path.parent)}
+    assert find_quarto(env) == str(configured)
+    assert find_quarto({"QUARTO_PATH": str(tmp_path / "conda"), "PATH": ""}) == str(configured)
+    assert find_quarto({"PATH": str(on_path.parent)}) == str(on_path)
+    assert find_quarto({"PATH": str(tmp_path / "empty")}) is None
+
+
+def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
+    project, tmp_path, monkeypatch, capsys
+):
+    root, kwargs = project
+    log = tmp_path / "quarto-args.log"
+    bindir = tmp_path / "bin"
+    _script(bindir, FAKE_QUARTO.format(log=log, version="1.8.27"))
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+
+    before = _tree(root)
+    assert build_report(2016, **kwargs) == 0
+    calls = log.read_text().splitlines()
+    assert calls[0].startswith(
+        "render reports/leergeschiedenis.qmd --to html -P year:2016 --output-dir /"
+    )
+    assert "--to typst -P year:2016 --output-dir /" in calls[2]
+    assert calls[1] == f"QUARTO_PYTHON={sys.executable}"  # the venv with the kernel
+    year_dir = root / "reports" / "2016"
+    assert (year_dir / "leergeschiedenis-2016.html").read_text() == "gerenderd\n"
+    assert (year_dir / "leergeschiedenis-2016.pdf").read_text() == "gerenderd\n"
+    # nothing else in the tree: no work files of Quarto beside the sources
+    assert _tree(root) - before == {"reports/2016/leergeschiedenis-2016.html",
+                                    "reports/2016/leergeschiedenis-2016.pdf"}
+    captured = capsys.readouterr()
+    assert "uit de cache" in captured.out and "Rapport geschreven" in captured.out
+    assert "ouder dan" not in captured.err and "onbekend" not in captured.err
+
+
+def test_an_old_quarto_renders_with_a_warning(project, tmp_path, monkeypatch, capsys):
+    _, kwargs = project
+    bindir = tmp_path / "bin"
+    quarto = _script(bindir, FAKE_QUARTO.format(log=tmp_path / "log", version="1.6.40"))
+    assert report.quarto_version(str(quarto)) == (1, 6, 40)
+    monkeypatch.setenv("QUARTO_PATH", str(quarto))
+    assert build_report(2016, **kwargs) == 0
+    assert "Quarto 1.6.40 is ouder dan 1.8" in capsys.readouterr().err
+
+
+def test_quarto_version_warnings():
+    assert report.version_warning((1, 8, 0)) is None
+    assert report.version_warning((2, 0)) is None
+    assert "ouder dan 1.8" in report.version_warning((1, 7, 33))
+    assert "onbekend" in report.version_warning(None)
+    assert report.quarto_version("/does/not/exist/quarto") is None
+
+
+def test_report_fails_when_quarto_fails(project, tmp_path, monkeypatch, capsys):
+    _, kwargs = project
+    bindir = tmp_path / "bin"
+    _script(bindir, FAILING_QUARTO)
+    monkeypatch.setenv("QUARTO_PATH", str(bindir / "quarto"))
+    before = _tree(project[0])
+    assert build_report(2016, **kwargs) == 1
+    assert "quarto render --to html mislukte (exitcode 1)" in capsys.readouterr().err
+    assert _tree(project[0]) == before  # its work files are removed, nothing half-written
+
+
+def test_work_files_that_were_there_before_stay(tmp_path):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "x.qmd").write_text("---\ntitle: x\n---\n")
+    (tmp_path / ".quarto").mkdir()  # someone's own Quarto run
+    quarto = _script(tmp_path / "bin", FAILING_QUARTO)
+    with pytest.raises(report.ReportError, match="mislukte"):
+        report.render_document("reports/x.qmd", "html", tmp_path / "out" / "x.html",
+                               quarto_bin=str(quarto), project_dir=tmp_path)
+    assert (tmp_path / ".quarto").is_dir()
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_without_quarto_writes_html_notebooks_and_says_how_to_install(
+    project, tmp_path, monkeypatch, capsys
+):
+    root, kwargs = project
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    assert build_report(2016, **kwargs) == 0
+    captured = capsys.readouterr()
+    assert "conda install -c conda-forge quarto" in captured.err
+    assert "https://quarto.org/docs/get-started/" in captured.err
+    assert "1.8 of nieuwer" in captured.err and "make preview" in captured.err
+    html_dir = root / "reports" / "2016" / "html"
+    assert sorted(p.name for p in html_dir.iterdir()) == [
+        "01_alpha.html",
+        "02_beta.html",
+        "03_all.html",
+        "index.html",
+    ]
+    assert "Gemiddelde alpha" in (html_dir / "01_alpha.html").read_text(encoding="utf-8")
+    assert "01_alpha.html" in (html_dir / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+
+def _cli(root: Path, *args: str):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RUWAARD_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "ruwaard_analysis.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def test_cli_numbers_without_results_says_what_to_run(tmp_path):
+    done = _cli(tmp_path, "numbers", "--year", "2016")
+    assert done.returncode == 1
+    assert "voer eerst `ruwaard run --year 2016` uit" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_run_refuses_invalid_data_before_executing_anything(tmp_path):
+    shutil.copytree(FIXTURES / "ok", tmp_path / "notebooks")
+    data = tmp_path / "data" / "raw" / "mine"
+    data.mkdir(parents=True)
+    (data / "alpha.csv").write_text("value\n1\n")  # no source of the data contracts
+    done = _cli(tmp_path, "run", "--year", "2016", "--data", str(data))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("fout: ") and "alpha.csv" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data" / "processed" / "2016").exists()
+    assert not (tmp_path / "reports" / "2016" / "notebooks").exists()
