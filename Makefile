@@ -30,9 +30,10 @@ validate: demo-data ## validate the demo dataset
 run: demo-data ## run the yearly analysis (YEAR=2017) on the demo data
 	$(BIN)/ruwaard run --year $(YEAR)
 
-report: demo-data ## the main job: demo data, analysis for 2016 and 2017, the report (HTML notebooks without Quarto)
+report: demo-data ## the main job: demo data, analysis for 2016-2018, the reports and stuurgroep decks (HTML notebooks without Quarto)
 	$(BIN)/ruwaard report --year 2016
 	$(BIN)/ruwaard report --year 2017
+	$(BIN)/ruwaard report --year 2018
 
 preview: run ## without Quarto: the report (YEAR=2017) as HTML and PDF by Pandoc and Typst, to check, not to send
 	$(BIN)/python tests/render_rehearsal.py $(YEAR) reports/$(YEAR)/voorproef

@@ -314,11 +314,16 @@ def build_report(
         )
         print(f"waarschuwing: {INSTALL_HINT}", file=sys.stderr)
         return 0
+    from .deck import DeckError, render_deck
+
     try:
         written = render_with_quarto(
             year, quarto, project_dir=Path(project_dir), reports_dir=Path(reports_dir)
         )
-    except ReportError as exc:
+        # the stuurgroep deck beside the report: same results, same numbers
+        written.append(render_deck(year, quarto, project_dir=Path(project_dir),
+                                   reports_dir=Path(reports_dir)))
+    except (ReportError, DeckError) as exc:
         print(f"fout: {exc}", file=sys.stderr)
         return 1
     for path in written:

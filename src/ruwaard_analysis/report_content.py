@@ -457,7 +457,7 @@ class Report:
         """
         path = self._figure_path(name, "png")
         svg = self._figure_path(name, "svg")
-        if (self.target or "").startswith("html") and svg.is_file():
+        if (self.target or "").startswith(("html", "revealjs")) and svg.is_file():
             path = svg
         if not path.is_file():
             return "\n" + _note(f"{word('niet_beschikbaar')}: {caption}") + "\n"
@@ -480,7 +480,8 @@ class Report:
         """Formatted rows as a great-tables table (HTML) or a pipe table (Typst)."""
         frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows)
         notes = [n for n in (notes or []) if n]
-        if (self.target or "").startswith("typst"):
+        if (self.target or "").startswith(("typst", "revealjs")):
+            # Typst: a native table; slides: a plain table in the deck's own large type
             return _markdown(tables.markdown_table(frame, notes))
         table = tables.gt_table(frame, notes)
         return HtmlTable(table) if (self.target or "").startswith("html") else table
@@ -719,6 +720,46 @@ class Report:
         if chart is None:
             return None
         return StaticChart(chart, svg=(self.target or "").startswith(("html", "revealjs")))
+
+    # -- the stuurgroep deck (reports/stuurgroep.qmd) ------------------------------------------
+
+    def dia_periode(self) -> str:
+        """'Metingen tot en met 28 februari 2019', for the title of the deck."""
+        cutoff = fmt.fmt_date(config.measurement_cutoff(self.year))
+        return f"\n*{word('metingen_tot').capitalize()} {cutoff}*\n"
+
+    def dia_hoofdpunten(self) -> str:
+        """The opening slide's three points, each a key figure as the report shows it
+        (suppression and missing figures as in the report's text)."""
+        points = [
+            word("dia_casussen").format(n=self.kerncijfer("casussen_totaal"),
+                                        steekproef=self.kerncijfer("casussen_steekproef")),
+            word("dia_welbevinden").format(voor=self.kerncijfer("welbevinden_voormeting_gemiddeld"),
+                                           na=self.kerncijfer("welbevinden_nameting_gemiddeld")),
+            word("dia_besparing").format(
+                bedrag=self.kerncijfer("kosten_besparing_per_jaar_gemiddeld"),
+                n=self.kerncijfer("kostenanalyses_aantal")),
+        ]
+        items = "\n".join(f"- {point}" for point in points)
+        return f"\n::: {{.hoofdpunt}}\n{items}\n:::\n"
+
+    def dia_door_de_jaren(self):
+        """The deck's slide "Door de jaren": the chart, or the sentence that there is no
+        earlier year yet."""
+        figure = self.door_de_jaren_figuur()
+        return figure if figure is not None else _markdown(self.door_de_jaren_tekst())
+
+    def dia_verantwoording(self) -> str:
+        """Where the numbers come from: the run's commit and parameters, the cell-size rule
+        and how to check the year (``ruwaard controleer``)."""
+        commit = (self.manifest.get("git_commit") or word("onbekend"))[:12]
+        inputs = len(self.manifest.get("inputs") or {})
+        lines = [
+            word("dia_herkomst").format(year=self.year, n=fmt.fmt_int(inputs), commit=commit),
+            labels.CAVEATS["suppression"].format(min_cell_size=self.min_cell_size),
+            word("dia_controle").format(year=self.year),
+        ]
+        return "\n" + "\n".join(f"- {line}" for line in lines) + "\n"
 
     # -- manifest ----------------------------------------------------------------------------
 

@@ -562,18 +562,25 @@ def key_figures_over_years_chart(frame: pl.DataFrame, *, columns: int = 4) -> al
     frame's order of ``name``.
     """
     _require(frame, ["name", "label", "unit", "year", "value"], "key_figures_over_years_chart")
+    # Amounts in euros: "(EUR)" in the panel's name, the points carry the number only (three
+    # "EUR 4.228" side by side would run into each other).
+    euros = pl.col("unit").is_in(sorted(fmt.EUR_UNITS))
+    frame = frame.with_columns(
+        pl.when(euros).then(pl.col("label") + " (EUR)").otherwise(pl.col("label")).alias("label"))
     order = frame["label"].unique(maintain_order=True).to_list()
     data = frame.with_columns(
         pl.col("label").map_elements(_wrapped, return_dtype=pl.String).alias("panel"),
         pl.struct("value", "unit").map_elements(
-            lambda r: fmt.fmt_value(r["value"], r["unit"]), return_dtype=pl.String
+            lambda r: (fmt.fmt_int(r["value"]) if r["unit"] in fmt.EUR_UNITS
+                       else fmt.fmt_value(r["value"], r["unit"])), return_dtype=pl.String
         ).alias("shown"),
     )
     panels = [_wrapped(label) for label in order]
     years = sorted(data["year"].unique().to_list())
     base = alt.Chart().encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False, nice=True),
+        # from zero: a small change must not look like a large one
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=True, nice=True),
                 axis=alt.Axis(format=",.4~f", tickCount=3)),
     )
     layers = alt.layer(

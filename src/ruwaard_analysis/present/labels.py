@@ -232,6 +232,16 @@ WORDS = {
         "van dat jaar. Cijfers over casussen tellen op sinds de start in {start}; de laatste kolom "
         "is het verschil met het jaar ervoor."
     ),
+    "dia_casussen": "**{n}** casussen besproken in het multidisciplinair overleg, "
+                    "**{steekproef}** in de steekproef",
+    "dia_welbevinden": "Ervaren welbevinden van **{voor}** voor naar **{na}** na de oplossing",
+    "dia_besparing": "Gemiddelde besparing **{bedrag}** per casus per jaar ({n} kostenanalyses)",
+    "dia_herkomst": (
+        "Alle cijfers komen uit de resultaten van {year}: {n} invoerbestanden, code-versie "
+        "`{commit}`; dezelfde cijfers als in de leergeschiedenis."
+    ),
+    "dia_controle": "Zelf nagaan: `ruwaard controleer --year {year}` rekent alles opnieuw uit "
+                    "en vergelijkt elk bestand.",
     "door_de_jaren_geen": (
         "Er zijn nog geen resultaten van een jaar voor {year}: de vergelijking door de jaren "
         "begint in het volgende rapport."
