@@ -58,7 +58,8 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
 
 # -- the report rendered by real Quarto (only where Quarto is installed) ------------------------
 
-PROJECT_SOURCES = ("_quarto.yml", ".gitignore", "reports/leergeschiedenis.qmd", "reports/assets")
+PROJECT_SOURCES = ("_quarto.yml", ".gitignore", "reports/leergeschiedenis.qmd",
+                   "reports/stuurgroep.qmd", "reports/assets")
 RENDER_TIMES: dict[str, float] = {}  # "2017" -> seconds (HTML + PDF), in the terminal summary
 
 

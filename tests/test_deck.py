@@ -1,16 +1,14 @@
 """The stuurgroep deck (reports/stuurgroep.qmd) as real Quarto renders it, opened in headless
 Chromium with the network off: one self-contained file, every slide drawn, the report's numbers.
 
-Rendered once per module from the demo results of 2016 and 2017 (``conftest.pipeline_run``),
-in a temporary copy of the Quarto project; skipped without Quarto (or without Playwright and
-the system's chromium for the browser test).
+Rendered once per module in the project copy of ``conftest.rendered_reports`` (the demo results
+of 2016 and 2017); skipped without Quarto (the browser test also without Playwright or the
+system's chromium; Playwright never downloads a browser here).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -42,29 +40,13 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def rendered(pipeline_run, tmp_path_factory):
+def rendered(rendered_reports):
+    """The deck of 2017, rendered as `ruwaard report` does, in the project copy of
+    ``conftest.rendered_reports`` (its results of 2016 and 2017; skips without Quarto)."""
+    project = rendered_reports.project
     quarto = report.find_quarto()
-    if quarto is None:
-        pytest.skip("quarto is not installed (QUARTO_PATH or PATH)")
-    project = tmp_path_factory.mktemp("deck-project")
-    shutil.copy(ROOT / "_quarto.yml", project)
-    (project / "notebooks").mkdir()
-    (project / "reports").mkdir()
-    shutil.copy(ROOT / deck.QMD, project / deck.QMD)
-    shutil.copytree(ROOT / "reports" / "assets", project / "reports" / "assets")
-    for year in (2016, 2017):
-        shutil.copytree(pipeline_run.results(year), project / "data" / "processed" / str(year))
     before = {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
-    old = os.environ.get("RUWAARD_ROOT")
-    os.environ["RUWAARD_ROOT"] = str(project)  # the kernel reads this project's results
-    try:
-        path = deck.render_deck(YEAR, quarto, project_dir=project,
-                                reports_dir=project / "reports")
-    finally:
-        if old is None:
-            os.environ.pop("RUWAARD_ROOT")
-        else:
-            os.environ["RUWAARD_ROOT"] = old
+    path = deck.render_deck(YEAR, quarto, project_dir=project, reports_dir=project / "reports")
     after = {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
     return {"path": path, "project": project, "new": after - before,
             "report": rc.Report(YEAR, project / "data" / "processed" / str(YEAR))}

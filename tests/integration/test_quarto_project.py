@@ -36,9 +36,9 @@ def project() -> dict:
     return yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
 
 
-def test_quarto_yml_renders_only_the_report(project):
+def test_quarto_yml_renders_the_report_and_the_deck(project):
     render = project["project"]["render"]
-    assert render == ["reports/leergeschiedenis.qmd"]
+    assert render == ["reports/leergeschiedenis.qmd", "reports/stuurgroep.qmd"]
     assert all((ROOT / path).is_file() for path in render)
 
 
