@@ -314,15 +314,18 @@ def build_report(
         )
         print(f"waarschuwing: {INSTALL_HINT}", file=sys.stderr)
         return 0
+    from .deck import QMD as DECK_QMD
     from .deck import render_deck
 
     try:
         written = render_with_quarto(
             year, quarto, project_dir=Path(project_dir), reports_dir=Path(reports_dir)
         )
-        # the stuurgroep deck beside the report: same results, same numbers
-        written.append(render_deck(year, quarto, project_dir=Path(project_dir),
-                                   reports_dir=Path(reports_dir)))
+        # the stuurgroep deck beside the report: same results, same numbers (a project
+        # without reports/stuurgroep.qmd, e.g. a test's, has no deck)
+        if (Path(project_dir) / DECK_QMD).is_file():
+            written.append(render_deck(year, quarto, project_dir=Path(project_dir),
+                                       reports_dir=Path(reports_dir)))
     except ReportError as exc:
         print(f"fout: {exc}", file=sys.stderr)
         return 1

@@ -21,8 +21,9 @@ FAKE_QUARTO = """#!/bin/sh
 if [ "$1" = "--version" ]; then echo "{version}"; exit 0; fi
 printf '%s\\n' "$*" >> "{log}"
 printf 'QUARTO_PYTHON=%s\\n' "$QUARTO_PYTHON" >> "{log}"
-mkdir -p .quarto/xref reports/leergeschiedenis_files/libs
-echo "{{}}" > reports/leergeschiedenis.quarto_ipynb
+name=$(basename "$2" .qmd)
+mkdir -p .quarto/xref "reports/${{name}}_files/libs"
+echo "{{}}" > "reports/$name.quarto_ipynb"
 out=""; ext=""
 while [ $# -gt 0 ]; do
   if [ "$1" = "--output-dir" ]; then out="$2"; fi
@@ -30,8 +31,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$ext" = "typst" ]; then ext="pdf"; fi
+if [ "$ext" = "revealjs" ]; then ext="html"; fi
 mkdir -p "$out/reports"
-echo "gerenderd" > "$out/reports/leergeschiedenis.$ext"
+echo "gerenderd" > "$out/reports/$name.$ext"
 """
 
 FAILING_QUARTO = """#!/bin/sh
@@ -66,6 +68,7 @@ def project(tmp_path_factory):
     shutil.copytree(FIXTURES / "ok", root / "notebooks")
     (root / "reports").mkdir()
     (root / "reports" / "leergeschiedenis.qmd").write_text("---\ntitle: test\n---\n")
+    (root / "reports" / "stuurgroep.qmd").write_text("---\ntitle: deck\n---\n")
     kwargs = dict(
         data_dir=root / "data",
         min_cell_size=5,
@@ -126,9 +129,13 @@ def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
     year_dir = root / "reports" / "2016"
     assert (year_dir / "leergeschiedenis-2016.html").read_text() == "gerenderd\n"
     assert (year_dir / "leergeschiedenis-2016.pdf").read_text() == "gerenderd\n"
+    # the stuurgroep deck beside the report (revealjs, one HTML file)
+    assert "render reports/stuurgroep.qmd --to revealjs -P year:2016 --output-dir /" in calls[4]
+    assert (year_dir / "stuurgroep-2016.html").read_text() == "gerenderd\n"
     # nothing else in the tree: no work files of Quarto beside the sources
     assert _tree(root) - before == {"reports/2016/leergeschiedenis-2016.html",
-                                    "reports/2016/leergeschiedenis-2016.pdf"}
+                                    "reports/2016/leergeschiedenis-2016.pdf",
+                                    "reports/2016/stuurgroep-2016.html"}
     captured = capsys.readouterr()
     assert "uit de cache" in captured.out and "Rapport geschreven" in captured.out
     assert "ouder dan" not in captured.err and "onbekend" not in captured.err
