@@ -18,7 +18,7 @@ from ruwaard_analysis import deck, report
 from ruwaard_analysis import report_content as rc
 
 pytestmark = [pytest.mark.quarto, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2017
 CHROMIUM = "/usr/bin/chromium"
 
