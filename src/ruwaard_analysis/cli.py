@@ -35,6 +35,18 @@ def _cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .intake_workbook import price_items, write_intake_workbook
+
+    path = write_intake_workbook(None if args.out is None else Path(args.out),
+                                 price_year=args.price_year, overwrite=args.overwrite)
+    items, year = price_items(args.price_year)
+    print(f"invulwerkboek geschreven: {path} (prijslijst prijsjaar {year}, {items.height} "
+          "items). Deel het uit, verzamel de ingevulde werkboeken in één map en controleer die "
+          "met `ruwaard validate MAP`.")
+    return 0
+
+
 def _project_path(path: Path) -> Path:
     """``path`` (a folder of the project); a clear error when no project folder was found."""
     if not config.PROJECT_FOUND:
@@ -114,6 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every data file in a folder against the contracts")
     p.add_argument("folder")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("sjabloon", aliases=["template"],
+                       help="write the intake workbook (XLSX) professionals fill in")
+    p.add_argument("--uit", "--out", dest="out", default=None,
+                   help="file to write (default: ruwaard-invulwerkboek.xlsx in this folder)")
+    p.add_argument("--prijsjaar", "--price-year", dest="price_year", type=int, default=None,
+                   help="price year of the price-list items (default: the latest in the list)")
+    p.add_argument("--overschrijven", "--overwrite", dest="overwrite", action="store_true",
+                   help="replace an existing file")
+    p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("demo-data", help="write the synthetic demo dataset (2016-2018)")
     p.add_argument("--out", default=None, help="folder (default: data/raw/demo of the project)")
