@@ -2,7 +2,7 @@
 
 ``ruwaard sjabloon`` writes it. Everything a filler sees comes from the contracts
 (:mod:`contracts`: headers the loader accepts, allowed values, ranges, meanings) and the
-packaged price list (items of one price year); the loader (:mod:`io`) reads a filled copy
+packaged price list (items of one price year); the loader (:mod:`loaders`) reads a filled copy
 back sheet by sheet (:mod:`sheets`):
 
 - ``toelichting``: what each sheet is for, every column with what it may hold, the example
@@ -35,7 +35,7 @@ import polars as pl
 from . import config
 from .contracts import CONTRACTS, Col, Contract, bound_text, normalize_name
 from .errors import RuwaardError
-from .io import EXAMPLE_ID, EXAMPLE_ID_COLUMNS, load_reference
+from .loaders import EXAMPLE_ID, EXAMPLE_ID_COLUMNS, load_reference
 from .sheets import SHEET_NAMES
 
 DEFAULT_NAME = "ruwaard-invulwerkboek.xlsx"

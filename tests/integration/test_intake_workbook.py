@@ -13,7 +13,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from ruwaard_analysis import cli, config, contracts, io, sheets
+from ruwaard_analysis import cli, config, contracts, loaders, sheets
 from ruwaard_analysis.errors import RuwaardError
 from ruwaard_analysis.intake_workbook import (
     EXAMPLES,
@@ -61,7 +61,7 @@ def test_sheets_headers_and_layout_come_from_the_contracts(template):
             contracts.CONTRACTS[key].names  # the loader reads every header as its column
         assert ws.freeze_panes == "B2"
         assert all(ws.column_dimensions[c.column_letter].width >= len(c.value) for c in ws[1])
-        assert ws.cell(2, 1).value == io.EXAMPLE_ID and ws.cell(2, 1).font.i  # example, italic
+        assert ws.cell(2, 1).value == loaders.EXAMPLE_ID and ws.cell(2, 1).font.i  # example, italic
         assert ws.cell(2, 1).comment is not None
     assert sheets.file_sources(template) == ("cases", "cost_lines", "positive_health",
                                              "wellbeing")
@@ -110,7 +110,7 @@ def test_the_price_sheet_is_the_packaged_price_list_of_the_year_and_protected(te
     assert ws.auto_filter.ref == f"A1:H{ws.max_row}"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     items, year = price_items()
-    expected = io.load_reference("price_list").filter(pl.col("price_year") == year)
+    expected = loaders.load_reference("price_list").filter(pl.col("price_year") == year)
     assert sorted(r[0] for r in rows) == sorted(expected["item_code"])
     assert {r[0]: r[3] for r in rows} == dict(expected.select("item_code", "unit_price_eur")
                                               .iter_rows())
@@ -129,19 +129,19 @@ def test_the_notes_sheet_says_what_each_sheet_is_for_and_what_never_to_enter(tem
         assert contracts.CONTRACTS[key].title in text
         for header in HEADERS[key].values():
             assert header in text
-    assert io.EXAMPLE_ID in text and "welbevinden!C14" in text
+    assert loaders.EXAMPLE_ID in text and "welbevinden!C14" in text
     assert "mdo_date" not in text  # the sheet's headers, not the canonical names
 
 
 def test_the_empty_workbook_validates_and_its_example_rows_are_valid_data(template, tmp_path):
     shutil.copy(template, tmp_path / "leeg.xlsx")
-    assert io.validate_folder(tmp_path) == []
+    assert loaders.validate_folder(tmp_path) == []
     wb = openpyxl.load_workbook(tmp_path / "leeg.xlsx")
     for key in FILL_SOURCES:
         wb[sheets.SHEET_NAMES[key]].cell(2, 1).value = "C-1"  # the example as a real row
     wb.save(tmp_path / "leeg.xlsx")
-    assert io.validate_folder(tmp_path) == []
-    frames = io.load_folder(tmp_path, sources=list(FILL_SOURCES))
+    assert loaders.validate_folder(tmp_path) == []
+    frames = loaders.load_folder(tmp_path, sources=list(FILL_SOURCES))
     for key in FILL_SOURCES:
         row = frames[key].row(0, named=True)
         for name, value in EXAMPLES[key].items():
@@ -187,7 +187,7 @@ def test_pandas_with_openpyxl_reads_the_workbook(template):
     frames = pd.read_excel(template, sheet_name=None, engine="openpyxl")
     assert list(frames) == openpyxl.load_workbook(template, read_only=True).sheetnames
     assert list(frames["welbevinden"].columns) == list(HEADERS["wellbeing"].values())
-    assert frames["welbevinden"].iloc[0, 0] == io.EXAMPLE_ID
+    assert frames["welbevinden"].iloc[0, 0] == loaders.EXAMPLE_ID
     assert len(frames["prijslijst"]) == price_items()[0].height
 
 
@@ -204,6 +204,6 @@ def test_libreoffice_opens_the_workbook_and_its_copy_still_loads(template, tmp_p
     assert openpyxl.load_workbook(copy).sheetnames == openpyxl.load_workbook(
         template).sheetnames
     (out / "werkboek.pdf").unlink()
-    assert io.validate_folder(out) == []
+    assert loaders.validate_folder(out) == []
     ws = openpyxl.load_workbook(copy)["welbevinden"]
     assert {dv.type for dv in ws.data_validations.dataValidation} >= {"list", "date", "decimal"}

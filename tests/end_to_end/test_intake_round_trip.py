@@ -15,11 +15,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from ruwaard_analysis import io, sheets
+from ruwaard_analysis import loaders, sheets
 from ruwaard_analysis.demo import write_demo_dataset
 from ruwaard_analysis.intake_workbook import FILL_SOURCES, write_intake_workbook
 from ruwaard_analysis.run import run_year
 from ruwaard_analysis.run.fingerprint import sha256_file
+
+pytestmark = pytest.mark.slow  # fills three workbooks and runs the pipeline
 
 WORKBOOKS = ("werkboek-1-wijkteam.xlsx", "werkboek-2-wijkteam.xlsx", "werkboek-3-avans.xlsx")
 
@@ -49,7 +51,7 @@ def split_into_workbooks(demo: Path, template: Path, folder: Path) -> Path:
     measurements and cost lines; Positive Health's first wave in workbook 2, the rest in 3.
     The other sources stay CSV files, as exports do."""
     folder.mkdir(parents=True)
-    frames = io.load_folder(demo)
+    frames = loaders.load_folder(demo)
     cases = frames["cases"]["case_id"].to_list()
     third = len(cases) // 3
     blocks = [cases[:third], cases[third:2 * third], cases[2 * third:]]
@@ -78,12 +80,12 @@ def filled(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 def test_three_filled_workbooks_load_as_the_demo_csv_files(filled):
     demo, folder, _ = filled
-    assert io.validate_folder(folder) == []
-    expected, got = io.load_folder(demo), io.load_folder(folder)
+    assert loaders.validate_folder(folder) == []
+    expected, got = loaders.load_folder(demo), loaders.load_folder(folder)
     assert sorted(got) == sorted(expected)
     for key in expected:
         assert_frame_equal(got[key], expected[key])
-    parts = io.find_source_files(folder)
+    parts = loaders.find_source_files(folder)
     assert [p.file for p in parts["cases"]] == list(WORKBOOKS)
     assert [p.file for p in parts["positive_health"]] == list(WORKBOOKS)  # 1st sheet empty
 
@@ -117,7 +119,7 @@ def test_values_excel_would_stop_are_the_loaders_errors_with_their_cell(filled, 
     wb["casussen"]["B7"] = date(2031, 3, 1)
     wb["kostenregels"]["C4"] = "niet_in_de_lijst"
     wb.save(path)
-    problems = io.validate_folder(broken)
+    problems = loaders.validate_folder(broken)
     found = {(p.file, p.sheet, p.cell, p.rule) for p in problems}
     assert (WORKBOOKS[1], "welbevinden", "D5", "bereik") in found
     assert (WORKBOOKS[1], "casussen", "B7", "bereik") in found
