@@ -80,6 +80,15 @@ def test_the_deck_shows_the_reports_numbers_in_dutch(rendered):
                              re.sub(r"<script.*?</script>", "", html, flags=re.S)), absent
 
 
+def test_the_report_has_door_de_jaren_read_from_the_earlier_year(rendered_reports):
+    html_2017 = rendered_reports.html(2017).read_text(encoding="utf-8")
+    assert "Door de jaren" in html_2017 and "Verschil 2017 t.o.v. 2016" in html_2017
+    assert "De kerncijfers van 2016 en 2017 naast elkaar" in html_2017
+    html_2016 = rendered_reports.html(2016).read_text(encoding="utf-8")
+    assert "Door de jaren" in html_2016
+    assert "nog geen resultaten van een jaar voor 2016" in html_2016
+
+
 def test_every_slide_is_drawn_offline_in_chromium(rendered):
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).is_file():

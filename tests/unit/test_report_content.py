@@ -302,3 +302,27 @@ def test_verantwoording_states_the_minimum_cell_size_used(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     text = rc.Report(2017, folder).celgrootte_verantwoording()
     assert "minder dan 7 " in text and "--min-cell-size" in text
+
+
+# -- Door de jaren ------------------------------------------------------------------------------
+
+
+def test_door_de_jaren_reads_every_earlier_year_beside_the_results(tmp_path):
+    write_fixture_results(tmp_path / "2016", 2016)  # 13 cases in the sample, no herhaalmeting
+    folder = write_fixture_results(tmp_path / "2017", 2017)  # 25; herhaalmeting n < 5
+    R = rc.Report(2017, folder, target="typst")
+    assert sorted(R.over_years()) == [2016, 2017]
+    assert "2016 en 2017" in R.door_de_jaren_tekst()
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:5]]
+            for line in R.door_de_jaren_tabel().data.splitlines() if line.startswith("| ")}
+    assert rows["Kerncijfer"] == ["2016", "2017", "Verschil 2017 t.o.v. 2016"]
+    assert rows["Steekproef"] == ["13", "25", "+12"]
+    assert rows["Welbevinden herhaalmeting"] == ["–", "<5", "–"]  # absent, then suppressed
+    assert R.door_de_jaren_figuur() is not None
+
+
+def test_door_de_jaren_without_an_earlier_year_says_so_and_shows_nothing(tmp_path):
+    R = rc.Report(2016, write_fixture_results(tmp_path / "2016", 2016), target="html")
+    assert list(R.over_years()) == [2016]
+    assert "nog geen resultaten" in R.door_de_jaren_tekst()
+    assert R.door_de_jaren_tabel() is None and R.door_de_jaren_figuur() is None
