@@ -92,6 +92,17 @@ def print_key_figures(
     if compare and not as_json:
         return print_comparison(year, compare, processed_dir=processed_dir, file=file)
     out = file if file is not None else sys.stdout
+    if compare:  # JSON of every year that has results: {"2016": {...}, "2017": {...}}
+        from .years import read_years
+
+        found = read_years({int(year), *map(int, compare)}, processed_dir=processed_dir)
+        if year not in found:
+            print(f"Er zijn nog geen resultaten voor {year}: voer eerst "
+                  f"`ruwaard run --year {year}` uit.", file=sys.stderr)
+            return 1
+        data = {str(y): dict(yf.figures) for y, yf in found.items()}
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), file=out)
+        return 0
     try:
         figures = read_key_figures(year, processed_dir=processed_dir)
     except ResultsNotFoundError:

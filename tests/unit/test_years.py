@@ -105,3 +105,13 @@ def test_read_years_reads_min_cell_size_per_year(tmp_path):
     assert found[2016].min_cell_size == 10
     display, _ = years.comparison_display(found)
     assert display.row(0)[1:] == ("<10", "12", "–")
+
+
+def test_numbers_compare_as_json_gives_each_year(tmp_path, capsys):
+    for year, yf in _by_year().items():
+        _write_year(tmp_path, year, dict(yf.figures))
+    assert numbers.print_key_figures(2017, as_json=True, compare=[2016, 2015],
+                                     processed_dir=tmp_path) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data) == ["2016", "2017"]
+    assert data["2016"]["casussen_steekproef"]["value"] == 13
