@@ -463,3 +463,37 @@ def test_a_workbook_is_an_input_of_each_notebook_that_reads_one_of_its_sheets(ws
     assert manifest["inputs"]["intake jansen.xlsx"] == {
         "sha256": sha256_file(ws.data / "intake jansen.xlsx"), "sources": ["wellbeing"]}
     assert manifest["inputs"]["alpha.csv"]["sources"] == ["alpha"]
+
+
+@pytest.mark.slow
+def test_forked_kernels_are_fresh_and_give_the_same_bytes_as_fresh_kernels(ws):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def notebook(name: str, *cells: str) -> None:
+        nb = new_notebook(cells=[new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
+                                 *(new_code_cell(c) for c in cells)])  # fmt: skip
+        nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "language": "python",
+                                     "display_name": config.KERNEL_NAME}  # fmt: skip
+        nb.metadata["ruwaard"] = {"sources": []}
+        nbformat.write(nb, ws.notebooks / f"{name}.ipynb")
+
+    PARAMS = 'year = 2016  # y\ndata_dir = "."  # d\noutput_dir = "out"  # o\nseed = 1  # s\n' \
+             "min_cell_size = 5  # m"  # fmt: skip
+    notebook("04_leaves_state", "import builtins\nimport polars as pl\n"
+             "builtins.LEFT_BEHIND = 1\npl.Config.set_tbl_rows(3)")  # fmt: skip
+    notebook("05_sees_none", "import builtins\nimport polars as pl\n"
+             "assert not hasattr(builtins, 'LEFT_BEHIND')\n"
+             "assert pl.Config.state(if_set=True).get('POLARS_FMT_MAX_ROWS') is None")  # fmt: skip
+
+    forked = ws.run(jobs=1)
+    assert forked.executed[-2:] == ["04_leaves_state", "05_sees_none"]
+    log = json.loads((ws.reports / "2016" / "run_log.json").read_text())
+    assert log["kernel_template_import_seconds"] > 0
+    assert set(log["kernel_start_seconds"]) == set(forked.executed)
+    first = ws.results_bytes()
+    fresh = ws.run(jobs=1, force=True, fork_kernels=False)
+    assert fresh.executed == forked.executed
+    assert ws.results_bytes() == first
+    log = json.loads((ws.reports / "2016" / "run_log.json").read_text())
+    assert log["kernel_template_import_seconds"] == 0

@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PipelineError
 from .options import RunOptions
@@ -16,13 +16,25 @@ from .plan import NotebookPlan, YearPlan
 from .progress import Progress
 from .staging import Staging, keep_failed_notebook
 
+if TYPE_CHECKING:
+    from .kernels import KernelTemplate
+
 _PROGRESS_QUEUE = None
 
 
-def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - worker process
+def _init_worker(
+    queue, log_path: str | None, template: str | None
+) -> None:  # pragma: no cover - worker process
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
     os.environ["PYTHONHASHSEED"] = "0"  # kernels inherit it: deterministic set/dict order
+    from ..import_speed import skip_slow_iri_checker
+
+    skip_slow_iri_checker()  # papermill -> nbformat -> jsonschema
+    if template:
+        from .kernels import TEMPLATE_ENV
+
+        os.environ[TEMPLATE_ENV] = template
     if log_path:
         # Kernel and papermill chatter (e.g. ipykernel's TCP warning) goes to a log file,
         # not through the progress bar; errors reach the user through the result dicts.
@@ -118,13 +130,22 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     """Execute one notebook (in a worker process); never raises, returns a status dict."""
     name = task["name"]
     start = time.perf_counter()
+    first_cell: list[float] = []
+
+    def on_cell(index: int, total: int) -> None:
+        if not first_cell:
+            first_cell.append(time.perf_counter())
+        _report("cell", name, index, total)
+
     _report("start", name)
     try:
         import papermill as pm
 
+        from .kernel_manager import ForkingKernelManager
+
         _register_engine()
         Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
-        pm.execute_notebook(
+        executed = pm.execute_notebook(
             task["input"],
             task["output"],
             parameters=task["parameters"],
@@ -132,7 +153,8 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             engine_name=_ENGINE,
             progress_bar=False,
             cwd=task["cwd"],
-            on_cell=lambda i, n: _report("cell", name, i, n),
+            on_cell=on_cell,
+            kernel_manager_class=ForkingKernelManager,
         )
     except Exception as exc:  # noqa: BLE001 - turned into a PipelineError by the parent
         result: dict[str, Any] = {
@@ -158,7 +180,27 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
         _report("done", name, False)
         return result
     _report("done", name, True)
-    return {"name": name, "ok": True, "seconds": time.perf_counter() - start}
+    return {
+        "name": name,
+        "ok": True,
+        "seconds": time.perf_counter() - start,
+        "kernel_start": (first_cell[0] - start) if first_cell else None,
+        "import_cells": _import_cell_seconds(executed),
+    }
+
+
+def _import_cell_seconds(nb) -> float:
+    """Seconds the notebook's cells that import something took (papermill's cell timings)."""
+    total = 0.0
+    for cell in nb.get("cells", []):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        lines = [ln.lstrip() for ln in source.splitlines()]
+        if cell.get("cell_type") == "code" and any(
+            ln.startswith(("import ", "from ")) for ln in lines
+        ):
+            total += float((cell.get("metadata", {}).get("papermill") or {}).get("duration") or 0)
+    return round(total, 3)
 
 
 # --------------------------------------------------------------------------- parent side
@@ -180,7 +222,11 @@ def failure_message(res: dict[str, Any], failed_copy: Path | None) -> str:
 
 
 def execute_all(
-    tasks: list[dict[str, Any]], jobs: int, progress: bool, log_path: Path | None = None
+    tasks: list[dict[str, Any]],
+    jobs: int,
+    progress: bool,
+    log_path: Path | None = None,
+    template: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run tasks in a process pool; stops submitting new work after the first failure."""
     import multiprocessing
@@ -207,7 +253,7 @@ def execute_all(
             max_workers=jobs,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(q, str(log_path) if log_path else None),
+            initargs=(q, str(log_path) if log_path else None, template),
         ) as pool:
             pending = {pool.submit(_execute_notebook, t) for t in tasks}
             failed = False
@@ -237,9 +283,17 @@ def execute_all(
     return results
 
 def execute_notebooks(
-    plan: YearPlan, to_run: list[NotebookPlan], opts: RunOptions, stage: Staging
-) -> dict[str, float]:
-    """Execute ``to_run`` into ``stage``; returns seconds per notebook.
+    plan: YearPlan,
+    to_run: list[NotebookPlan],
+    opts: RunOptions,
+    stage: Staging,
+    template: KernelTemplate | None = None,
+) -> dict[str, dict[str, float | None]]:
+    """Execute ``to_run`` into ``stage``; returns per notebook its timings (seconds).
+
+    Timings: ``seconds`` (the whole notebook), ``kernel_start`` (until the first cell
+    started) and ``import_cells`` (the cells that import something). With a ``template``
+    each kernel is forked from it (:mod:`.kernels`).
 
     Raises :class:`PipelineError` naming notebook, cell and error for the first notebook (in
     name order) that failed; its executed copy goes to ``reports/YEAR/failed/``.
@@ -260,8 +314,15 @@ def execute_notebooks(
                            "seed": int(opts.seed), "min_cell_size": int(opts.min_cell_size)},
         })  # fmt: skip
     n_jobs = min(opts.jobs or min(len(tasks), os.cpu_count() or 1), len(tasks))
-    outcomes = execute_all(tasks, n_jobs, opts.progress, log_path=stage.log)
-    timings = {r["name"]: round(r.get("seconds", 0.0), 3) for r in outcomes}
+    socket_path = template.socket_path if template is not None else None
+    outcomes = execute_all(tasks, n_jobs, opts.progress, log_path=stage.log, template=socket_path)
+    timings = {
+        r["name"]: {
+            key: (None if r.get(key) is None else round(r[key], 3))
+            for key in ("seconds", "kernel_start", "import_cells")
+        }
+        for r in outcomes
+    }
     failures = [r for r in outcomes if not r["ok"]]
     if failures:
         order = [t["name"] for t in tasks]

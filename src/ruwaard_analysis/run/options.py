@@ -17,7 +17,9 @@ class RunOptions:
 
     ``data_dir``, ``seed`` and ``min_cell_size`` are analysis parameters (they enter the
     cache key and the manifest); the folders say where notebooks, results and reports live;
-    ``force``, ``jobs``, ``progress`` and ``validate`` only change how the run goes.
+    ``force``, ``jobs``, ``progress``, ``validate`` and ``fork_kernels`` only change how the
+    run goes. ``fork_kernels``: each notebook's fresh kernel is forked from a template process
+    that imported the libraries once (:mod:`.kernels`); False starts every kernel from scratch.
     ``validate`` is True (the data contracts), False, or a function ``folder -> problems``.
     """
 
@@ -28,6 +30,7 @@ class RunOptions:
     jobs: int | None = None
     progress: bool = True
     validate: bool | Callable[[Path], list] = True
+    fork_kernels: bool = True
     kernel_name: str = config.KERNEL_NAME
     notebooks_dir: Path = config.NOTEBOOKS_DIR
     processed_dir: Path = config.PROCESSED_DIR

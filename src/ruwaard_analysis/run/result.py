@@ -20,7 +20,8 @@ class RunResult:
     manifest_path: Path
     seconds: float
     changed: bool
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    kernel_template_imports: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         """A short Dutch account of the run for the terminal."""
@@ -56,7 +57,14 @@ def write_run_log(year_report_dir: Path, result: RunResult) -> None:
         "executed": result.executed,
         "cached": result.cached,
         "seconds_total": round(result.seconds, 3),
-        "seconds_per_notebook": result.timings,
+        "seconds_per_notebook": {n: t["seconds"] for n, t in result.timings.items()},
+        # until the notebook's first cell ran: kernel start (forked or fresh) and papermill
+        "kernel_start_seconds": {n: t["kernel_start"] for n, t in result.timings.items()},
+        # the cells that import something (in a forked kernel most imports are done already)
+        "import_cell_seconds": {n: t["import_cells"] for n, t in result.timings.items()},
+        # imports the kernel template did once for all notebooks of the run ({}: no template)
+        "kernel_template_import_seconds": round(sum(result.kernel_template_imports.values()), 3),
+        "kernel_template_imports": result.kernel_template_imports,
         "results_changed": result.changed,
     }
     (year_report_dir / "run_log.json").write_text(

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import DataValidationError
 from .execute import execute_notebooks
 from .fingerprint import git_commit, sha256_file
+from .kernels import KernelTemplate
 from .manifest import build_manifest, merge_key_figures, same_except_commit
 from .options import RunOptions
 from .plan import YearPlan, cache_hit, plan_year, read_old_manifest
@@ -44,22 +45,30 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
         write_run_log(opts.year_report_dir(year), result)
         return result
 
-    if to_run:
-        validate_inputs(opts.data_dir, opts.validate)
-    with Staging(year, results_dir, executed_dir) as stage:
-        timings = execute_notebooks(plan, to_run, opts, stage)
-        owner, notebook_outputs = stage.collect(plan, hits, old)
-        merge_key_figures(stage.result, owner)
-        outputs = {rel: sha256_file(p) for rel, p in files_under(stage.result).items()}
-        manifest = build_manifest(plan, notebook_outputs, outputs, git_commit(opts.git_root))
-        from ..results import write_json
+    # The template imports the notebooks' libraries while the inputs are validated.
+    template = KernelTemplate(opts.kernel_name) if to_run and opts.fork_kernels else None
+    try:
+        if to_run:
+            validate_inputs(opts.data_dir, opts.validate)
+        with Staging(year, results_dir, executed_dir) as stage:
+            timings = execute_notebooks(plan, to_run, opts, stage, template)
+            owner, notebook_outputs = stage.collect(plan, hits, old)
+            merge_key_figures(stage.result, owner)
+            outputs = {rel: sha256_file(p) for rel, p in files_under(stage.result).items()}
+            manifest = build_manifest(plan, notebook_outputs, outputs, git_commit(opts.git_root))
+            from ..results import write_json
 
-        write_json(stage.result / "manifest.json", manifest)
-        stage.commit()
+            write_json(stage.result / "manifest.json", manifest)
+            stage.commit()
+    finally:
+        template_imports = template.import_seconds() if template is not None else {}
+        if template is not None:
+            template.stop()
 
     result = RunResult(plan.year, [nb.name for nb in to_run], cached, results_dir, executed_dir,
                        results_dir / "manifest.json", time.perf_counter() - started,
-                       changed=True, timings=timings)  # fmt: skip
+                       changed=True, timings=timings,
+                       kernel_template_imports=template_imports)  # fmt: skip
     write_run_log(opts.year_report_dir(year), result)
     return result
 

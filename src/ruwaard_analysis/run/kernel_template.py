@@ -1,0 +1,135 @@
+"""A template process that forks a fresh Jupyter kernel per notebook, imports already done.
+
+Started by :mod:`.kernels` as ``python -m ruwaard_analysis.run.kernel_template SOCKET`` (the
+kernel's own Python, with the kernelspec's interpreter flags and ``PYTHONHASHSEED=0``). It
+imports the libraries the notebooks use (:data:`PRELOAD`) and then serves requests on a Unix
+socket: one JSON line ``{"argv": [...], "cwd": ..., "env": {...}}`` per kernel; it forks, and
+the child becomes exactly what ``python -m ipykernel_launcher -f CONNECTION_FILE`` would be
+(new session, the given working directory, environment and arguments). The answer is
+``{"pid": PID}``.
+
+Why no state can leak from one notebook to the next: the template never runs notebook code
+and never computes anything (imports only); every kernel is a fork of that same pristine
+process and runs exactly one notebook. What a notebook sees is what a fresh kernel would see
+after importing the same modules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import time
+
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.core.interactiveshell",
+    "numpy",
+    "polars",
+    "pandas",
+    "pyarrow",
+    "scipy.stats",
+    "scipy.optimize",
+    "scipy.special",
+    "pandera.polars",
+    "altair",
+    "great_tables",
+    "babel.numbers",
+    "babel.dates",
+    "vl_convert",
+    "ruwaard_analysis.loaders",
+    "ruwaard_analysis.publish",
+    "ruwaard_analysis.results",
+    "ruwaard_analysis.report_year",
+    "ruwaard_analysis.data_quality",
+    "ruwaard_analysis.costs",
+    "ruwaard_analysis.positive_health",
+    "ruwaard_analysis.neighbourhood",
+    "ruwaard_analysis.stats",
+    "ruwaard_analysis.present.charts",
+    "ruwaard_analysis.present.tables",
+    "ruwaard_analysis.present.theme",
+)
+
+
+def preload() -> dict[str, float]:
+    """Import :data:`PRELOAD` (missing modules are skipped); seconds per module."""
+    from ruwaard_analysis.import_speed import skip_slow_iri_checker
+
+    skip_slow_iri_checker()
+    seconds = {}
+    for name in PRELOAD:
+        start = time.perf_counter()
+        try:
+            __import__(name)
+        except ImportError:
+            continue
+        seconds[name] = round(time.perf_counter() - start, 3)
+    return seconds
+
+
+def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the forked child
+    """In the forked child: turn into ``python -m ipykernel_launcher ARGS``; never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # its own process group, as jupyter_client starts kernels
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = ["ipykernel_launcher", *request["args"]]
+        if sys.path and sys.path[0] in ("", os.getcwd()):
+            del sys.path[0]  # as ipykernel_launcher does; IPython adds '' back
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance(argv=request["args"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(path: str) -> None:
+    """Preload, then fork one kernel per request on the Unix socket ``path``."""
+    seconds = preload()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path + ".tmp")
+    server.listen(8)
+    os.replace(path + ".tmp", path)  # the socket appears only when the template is ready
+    print(json.dumps({"kernel_template_ready": seconds}), file=sys.stderr, flush=True)
+    while True:
+        conn, _ = server.accept()
+        with conn, conn.makefile("rwb") as stream:
+            line = stream.readline()
+            if not line:
+                continue
+            if line.strip() == b"imports":
+                stream.write(json.dumps(seconds).encode() + b"\n")
+                stream.flush()
+                continue
+            request = json.loads(line)
+            pid = os.fork()
+            if pid == 0:
+                server.close()
+                conn.close()
+                _become_kernel(request)
+            stream.write(json.dumps({"pid": pid}).encode() + b"\n")
+            stream.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover - the template process
+    serve(sys.argv[1])

@@ -1,0 +1,154 @@
+"""Fresh kernels without the import wait: forked from a template that imported the libraries.
+
+A cold kernel spends most of its start in imports (polars, pandera, scipy, altair, ...), and
+every notebook starts one. :class:`KernelTemplate` starts one template process per run
+(:mod:`.kernel_template`) while the run hashes and validates its inputs; every notebook then
+gets its own kernel forked from it (:mod:`.kernel_manager`), so each notebook still runs
+in a fresh process of its own and nothing can leak from one notebook to the next.
+
+When the template cannot serve (not started, died, or a kernelspec that is not
+``python ... -m ipykernel_launcher -f {connection_file}``) the kernel is started the usual way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+TEMPLATE_ENV = "RUWAARD_KERNEL_TEMPLATE"  # the template's socket, for the workers
+READY_TIMEOUT = 120.0
+
+
+def split_kernel_cmd(cmd: list[str]) -> tuple[list[str], list[str]] | None:
+    """``(interpreter with flags, kernel arguments)`` of an ipykernel command, else None."""
+    for i in range(1, len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
+            return cmd[:i], cmd[i + 2 :]
+    return None
+
+
+class KernelTemplate:
+    """The template process of one run; ``with KernelTemplate(...) as t:`` stops it after."""
+
+    def __init__(self, kernel_name: str, log_path: Path | None = None):
+        self.process: subprocess.Popen | None = None
+        self.socket_path: str | None = None
+        self._dir: str | None = None
+        try:
+            from jupyter_client.kernelspec import get_kernel_spec
+
+            argv = get_kernel_spec(kernel_name).argv
+        except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
+            return
+        split = split_kernel_cmd(argv)
+        if split is None:
+            return
+        interpreter, _ = split
+        self._dir = tempfile.mkdtemp(prefix="ruwaard-kernels-")
+        self.socket_path = os.path.join(self._dir, "template.sock")
+        env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the kernels of a run get it
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(
+                [*interpreter, "-m", "ruwaard_analysis.run.kernel_template", self.socket_path],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                start_new_session=True,
+            )  # fmt: skip
+        finally:
+            if log_path:
+                log.close()
+
+    def __enter__(self) -> KernelTemplate:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the template (kernels it forked belong to their own sessions)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._dir:
+            for name in os.listdir(self._dir):
+                os.unlink(os.path.join(self._dir, name))
+            os.rmdir(self._dir)
+            self._dir = None
+
+    def import_seconds(self) -> dict[str, float]:
+        """Seconds the template spent importing each module ({} when it never got ready)."""
+        if self.socket_path is None or not os.path.exists(self.socket_path):
+            return {}
+        try:
+            return json.loads(_ask(self.socket_path, b"imports\n"))
+        except (OSError, ValueError):
+            return {}
+
+
+def _ask(path: str, line: bytes, timeout: float = READY_TIMEOUT) -> bytes:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(path)
+        sock.sendall(line)
+        with sock.makefile("rb") as stream:
+            return stream.readline()
+
+
+def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> int:
+    """Ask the template at ``path`` for a kernel; waits until the template is ready."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise OSError(f"kernel template not ready after {READY_TIMEOUT:.0f} s")
+        time.sleep(0.02)
+    request = json.dumps({"args": args, "cwd": cwd, "env": env}).encode() + b"\n"
+    return int(json.loads(_ask(path, request))["pid"])
+
+
+class ForkedKernelProcess:
+    """The Popen-like view of a forked kernel (not our child: the template reaps it)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self.stdin = self.stdout = self.stderr = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # gone; its exit code went to the template
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode  # type: ignore[return-value]
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
