@@ -314,9 +314,18 @@ def build_report(
         )
         print(f"waarschuwing: {INSTALL_HINT}", file=sys.stderr)
         return 0
+    from . import render_cache
     from .deck import QMD as DECK_QMD
     from .deck import render_deck
 
+    outputs = [year_dir / output_name(year, ext) for _, ext in FORMATS]  # and the deck
+    key = render_cache.render_key(quarto, project_dir=Path(project_dir),
+                                  processed_dir=opts.processed_dir, library_dir=opts.library_dir,
+                                  formats=FORMATS)  # fmt: skip
+    if not opts.force and render_cache.is_current(year_dir, key, outputs):
+        for path in outputs:
+            print(f"Rapport ongewijzigd (invoer gelijk, --force maakt het opnieuw): {path}")
+        return 0
     try:
         written = render_with_quarto(
             year, quarto, project_dir=Path(project_dir), reports_dir=Path(reports_dir)
@@ -329,6 +338,7 @@ def build_report(
     except ReportError as exc:
         print(f"fout: {exc}", file=sys.stderr)
         return 1
+    render_cache.remember(year_dir, key, written)
     for path in written:
         print(f"Rapport geschreven: {path}")
     return 0

@@ -234,3 +234,36 @@ def test_cli_run_refuses_invalid_data_before_executing_anything(tmp_path):
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "data" / "processed" / "2016").exists()
     assert not (tmp_path / "reports" / "2016" / "notebooks").exists()
+
+
+def test_an_unchanged_report_is_not_rendered_again_and_force_renders(
+    project, tmp_path, monkeypatch, capsys
+):
+    root, kwargs = project
+    log = tmp_path / "quarto-args.log"
+    _script(tmp_path / "bin", FAKE_QUARTO.format(log=log, version="1.8.27"))
+    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "bin" / "quarto"))
+    renders = lambda: sum(" render " in f" {line} " for line in log.read_text().splitlines())  # noqa: E731
+
+    assert build_report(2016, **kwargs) == 0
+    assert renders() == 2
+    capsys.readouterr()
+    assert build_report(2016, **kwargs) == 0  # nothing changed: Quarto is not called
+    assert renders() == 2
+    assert "Rapport ongewijzigd" in capsys.readouterr().out
+
+    text = root / "reports" / "2016" / "tekst" / "inleiding.md"  # a researcher's text changed
+    text.parent.mkdir(parents=True, exist_ok=True)
+    text.write_text("Nieuwe inleiding.\n")
+    assert build_report(2016, **kwargs) == 0
+    assert renders() == 4
+    assert build_report(2016, **kwargs) == 0
+    assert renders() == 4
+
+    html = root / "reports" / "2016" / "leergeschiedenis-2016.html"
+    html.write_text("met de hand veranderd\n")  # an output changed by hand: rendered again
+    assert build_report(2016, **kwargs) == 0
+    assert renders() == 6 and html.read_text() == "gerenderd\n"
+
+    assert build_report(2016, **{**kwargs, "force": True}) == 0
+    assert renders() == 8

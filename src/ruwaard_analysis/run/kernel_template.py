@@ -103,16 +103,34 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the for
 
 
 def serve(path: str) -> None:
-    """Preload, then fork one kernel per request on the Unix socket ``path``."""
-    seconds = preload()
+    """Preload, then fork one kernel per request on the Unix socket ``path``.
+
+    Stops when the run that started it is gone (its parent process changed).
+    """
+    parent = os.getppid()
+    try:
+        seconds = preload()
+    except BaseException:
+        import traceback
+
+        with open(path + ".failed", "w", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        raise
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path + ".tmp")
     server.listen(8)
     os.replace(path + ".tmp", path)  # the socket appears only when the template is ready
     print(json.dumps({"kernel_template_ready": seconds}), file=sys.stderr, flush=True)
+    server.settimeout(1.0)
     while True:
-        conn, _ = server.accept()
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            if os.getppid() != parent:
+                return  # the run was killed: nobody will ask for a kernel any more
+            continue
+        conn.settimeout(None)
         with conn, conn.makefile("rwb") as stream:
             line = stream.readline()
             if not line:

@@ -17,12 +17,13 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 TEMPLATE_ENV = "RUWAARD_KERNEL_TEMPLATE"  # the template's socket, for the workers
-READY_TIMEOUT = 120.0
+READY_TIMEOUT = 60.0
 
 
 def split_kernel_cmd(cmd: list[str]) -> tuple[list[str], list[str]] | None:
@@ -47,8 +48,8 @@ class KernelTemplate:
         except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
             return
         split = split_kernel_cmd(argv)
-        if split is None:
-            return
+        if split is None or not sys.platform.startswith("linux"):
+            return  # fork() without exec is only safe enough for us on Linux
         interpreter, _ = split
         self._dir = tempfile.mkdtemp(prefix="ruwaard-kernels-")
         self.socket_path = os.path.join(self._dir, "template.sock")
@@ -58,7 +59,6 @@ class KernelTemplate:
             self.process = subprocess.Popen(
                 [*interpreter, "-m", "ruwaard_analysis.run.kernel_template", self.socket_path],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                start_new_session=True,
             )  # fmt: skip
         finally:
             if log_path:
@@ -73,6 +73,8 @@ class KernelTemplate:
     def stop(self) -> None:
         """Stop the template (kernels it forked belong to their own sessions)."""
         if self.process is not None and self.process.poll() is None:
+            if self.socket_path and not os.path.exists(self.socket_path):
+                Path(self.socket_path + ".failed").write_text("run finished", encoding="utf-8")
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
@@ -108,6 +110,8 @@ def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> in
     """Ask the template at ``path`` for a kernel; waits until the template is ready."""
     deadline = time.monotonic() + READY_TIMEOUT
     while not os.path.exists(path):
+        if os.path.exists(path + ".failed"):
+            raise OSError(Path(path + ".failed").read_text(encoding="utf-8")[-500:])
         if time.monotonic() > deadline:
             raise OSError(f"kernel template not ready after {READY_TIMEOUT:.0f} s")
         time.sleep(0.02)
