@@ -7,7 +7,8 @@ sha256, the parameters, the packages), the report sources (``_quarto.yml``, ever
 ``quarto --version`` call, which costs a second) and ``QUARTO_PYTHON``. Their sha256 is the
 render key. After a render, ``reports/YEAR/render.json`` records the key and the sha256 of each
 rendered file; the next ``ruwaard report`` renders again only when the key changed or a
-rendered file is missing or was changed (``--force`` always renders).
+rendered file is missing or was changed (``--force`` always renders). A failed render needs no
+clean-up here: the record keeps the old key, which no longer matches.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .run.fingerprint import library_files, sha256_file, sha256_json
 RECORD = "render.json"
 # generated below reports/: never an input of the render
 GENERATED_DIRS = ("notebooks", "html", "failed", "voorproef", ".quarto")
-GENERATED_SUFFIXES = (".html", ".pdf")
+GENERATED_SUFFIXES = (".html", ".pdf", ".quarto_ipynb")
 
 
 def report_sources(project_dir: Path) -> dict[str, Path]:
@@ -96,10 +97,3 @@ def remember(year_dir: Path, key: str, outputs: list[Path]) -> None:
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
-
-def forget(year_dir: Path) -> None:
-    """Drop the record (before a render starts: a failed render leaves nothing current)."""
-    try:
-        (Path(year_dir) / RECORD).unlink()
-    except FileNotFoundError:
-        pass
