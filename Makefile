@@ -51,8 +51,9 @@ baseline: $(STAMP) ## accept a deliberate change of published values (say why in
 lint: $(STAMP) ## ruff over the code
 	$(BIN)/ruff check src tests benchmarks scripts
 
-bench: $(STAMP) ## run the benchmarks; figures go in benchmarks/README.md
-	$(BIN)/python -m benchmarks
+bench: $(STAMP) ## run the benchmarks (a few minutes); figures, machine and date go in benchmarks/README.md
+	QUARTO_PATH="$${QUARTO_PATH:-$$( [ -x ../shared/tools/quarto/install-quarto ] && ../shared/tools/quarto/install-quarto 2>/dev/null | tail -1 )}" \
+	  $(BIN)/python -m benchmarks
 
 clean: ## remove generated results (never data/raw)
 	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json reports/[0-9]*/voorproef .pytest_cache
