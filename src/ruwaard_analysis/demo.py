@@ -6,6 +6,9 @@ report-year rules (docs/architecture.md) give back the figures of the leergeschi
 - report year 2016: 13 sampled cases, mean wellbeing 2,9 before and 7,6 after, each rose;
   9 cost analyses dated in 2016, each with lower yearly costs after the solution (saving
   between 0 and 10.000 euro a year); in about 30% of cases housing was the starting point;
+- the six-week promise: sampled cases start their solution within six weeks (their nameting
+  must fall before the cut-off); of the other cases about a fifth start later than six weeks
+  and about one in twenty has no start date at all (not started when the data were exported);
 - cases handled: 30 in 2016, 50 by the end of March 2017, 200 by the end of 2017, 380 by the
   end of 2018; 25 micro-analyses in 2016-2017 (13 + 12), each rose, on average by more than
   5 points; follow-up measurements in 2018 (3 cases without); 5 new micro-analyses in 2018;
@@ -33,7 +36,7 @@ from .contracts import GGD_INDICATOR_LABELS
 from .errors import RuwaardError
 from .folders import replace_folder
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 SOURCE_KEYS = (
     "cases", "wellbeing", "cost_lines", "positive_health", "ggd_indicators",
     "wijkbudget", "inhabitants", "visitors",
@@ -49,6 +52,10 @@ CASE_BLOCKS = (
     (date(2018, 1, 8), date(2018, 12, 20), 180, 5, date(2018, 9, 30)),
 )
 SHARE_WONEN = 0.30
+# solution start of cases outside the sample: (share, lowest, highest days after the MDO);
+# the remaining share has no start date (not started)
+SOLUTION_DELAYS = ((0.73, 7, 42), (0.22, 43, 120))
+SPREAD_STREAM = 13  # own random stream, so the other demo figures keep their draws
 COST_ANALYSES_2016 = 9
 WELLBEING_SUM_2016 = (38.0, 99.0)  # 13 cases: means 2.92 -> 2,9 and 7.62 -> 7,6
 MEAN_GAIN_2017 = 5.6  # 12 cases of 2017; with 2016 the 25 rise by 5.08 on average
@@ -182,9 +189,33 @@ def _case_row(rng: np.random.Generator, block: int, mdo: date, sampled: bool,
         pre["precondition_financien"] = True
     return {
         "block": block, "order": float(rng.random()), "mdo_date": mdo,
-        "solution_start_date": mdo + _days(rng, 7, 42),  # within six weeks
+        # within six weeks; cases outside the sample get their spread in _solution_spread
+        "solution_start_date": mdo + _days(rng, 7, 42),
         **pre, "in_random_sample": sampled,
     }
+
+
+def _solution_spread(rng: np.random.Generator, cases: pl.DataFrame) -> pl.DataFrame:
+    """Cases outside the sample: some start later than six weeks, some have not started.
+
+    ``rng`` is a stream of its own (``SPREAD_STREAM``), so changing this spread moves no
+    other demo figure. Sampled cases keep their start within six weeks.
+    """
+    starts = []
+    for r in cases.iter_rows(named=True):
+        draw = float(rng.random())
+        if r["in_random_sample"]:
+            starts.append(r["solution_start_date"])
+            continue
+        cumulative = 0.0
+        start = None
+        for share, low, high in SOLUTION_DELAYS:
+            cumulative += share
+            if draw < cumulative:
+                start = r["mdo_date"] + _days(rng, low, high)
+                break
+        starts.append(start)
+    return cases.with_columns(solution_start_date=pl.Series(starts, dtype=pl.Date))
 
 
 def _cost_analysis_dates(rng: np.random.Generator, cases: pl.DataFrame) -> pl.DataFrame:
@@ -462,7 +493,9 @@ def generate_demo(seed: int = config.DEFAULT_SEED) -> dict[str, pl.DataFrame]:
     rng = np.random.default_rng(seed)
     prices = dict(_reference("price_list.csv").select("item_code", "unit_price_eur").iter_rows())
     areas = _reference("areas_cbs_2024.csv")
-    cases = _cost_analysis_dates(rng, _cases(rng)).select(_COLUMNS["cases"])
+    cases = _cost_analysis_dates(rng, _cases(rng))
+    cases = _solution_spread(np.random.default_rng([seed, SPREAD_STREAM]), cases).select(
+        _COLUMNS["cases"])
     wellbeing = _wellbeing(rng, cases).sort("case_id", "measured_on")
     return {
         "cases": cases,
@@ -539,8 +572,11 @@ Casussen, metingen en kostenregels zijn met een vaste seed getrokken en zo geijk
 analyse per rapportagejaar de gepubliceerde cijfers van de leergeschiedenis teruggeeft:
 2016: 13 micro-analyses, welbevinden gemiddeld van 2,9 naar 7,6, 9 kostenanalyses met
 lagere jaarlijkse kosten na de oplossing; 2017: 25 micro-analyses (stijging gemiddeld ruim
-5 punten), ongeveer 200 casussen; herhaalmetingen in 2018. De kostenregels gebruiken de
-itemcodes van de meegeleverde prijslijst (`reference_data/price_list.csv`).
+5 punten), ongeveer 200 casussen; herhaalmetingen in 2018. Casussen in de steekproef
+starten hun oplossing binnen zes weken na het MDO; van de andere casussen start ongeveer een
+vijfde later en heeft ongeveer een op de twintig geen startdatum (nog niet gestart). De
+kostenregels gebruiken de itemcodes van de meegeleverde prijslijst
+(`reference_data/price_list.csv`).
 
 - Positieve Gezondheid: 13 deelnemers van Ons Huis van de Wijk, 42 vragen in 6 domeinen,
   afname oktober 2017, april 2018 en december 2018 (met uitval).

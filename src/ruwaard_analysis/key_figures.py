@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "share", "pct", "p")
+UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct",
+         "p")
 
 # The order in which the steering group reads the key figures (report summary and
 # `ruwaard numbers`); figures not listed follow in name order.
@@ -24,6 +25,10 @@ DISPLAY_ORDER: tuple[str, ...] = (
     "kostenanalyses_aantal",
     "kosten_besparing_per_jaar_gemiddeld",
     "kosten_extrapolatie_besparing_totaal",
+    "casussen_in_jaar",
+    "randvoorwaarde_wonen_aandeel",
+    "binnen_zes_weken_aandeel",
+    "oplossing_start_mediaan_dagen",
     "positieve_gezondheid_respondenten",
     "wijkbudget_per_inwoner",
     "bezoekers_per_week_gemiddeld",

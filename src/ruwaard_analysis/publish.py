@@ -395,3 +395,162 @@ def data_quality(
 def wave_dates(frame: pl.DataFrame, column: str = "wave_date") -> list[date]:
     """The distinct wave dates of a Positive Health frame, in order."""
     return sorted(frame[column].unique().to_list())
+
+
+# --------------------------------------------------------------------------- werkende principes
+
+PRECONDITION_NAMES = ("wonen", "financien", "relaties", "dagbesteding")
+OTHER_COMBINATIONS = "overige"  # the pooled combinations that alone are too small
+
+
+def _binary_small(k: int | None, n: int | None, min_cell_size: int) -> bool:
+    """A share k of n is shown only when both groups (with and without) reach the minimum."""
+    return k is None or n is None or k < min_cell_size or (n - k) < min_cell_size
+
+
+def _pool_combinations(frame: pl.DataFrame, min_cell_size: int) -> pl.DataFrame:
+    """Combinations below the minimum cell size pooled into ``"overige"``; while that pool is
+    itself small, the next smallest combination joins it, so no count below the minimum can
+    be read off the table or recovered from the total minus the others."""
+    rows = frame.sort(["n", "combination"], descending=[True, False]).to_dicts()
+    total = sum(r["n"] for r in rows)
+    keep = [r for r in rows if r["n"] >= min_cell_size]
+    pooled = [r for r in rows if r["n"] < min_cell_size]
+    while pooled and sum(r["n"] for r in pooled) < min_cell_size and keep:
+        pooled.append(keep.pop())
+    out = [{"combination": r["combination"], "n_preconditions": r["n_preconditions"],
+            "n": r["n"]} for r in keep]
+    if pooled:
+        out.append({"combination": OTHER_COMBINATIONS, "n_preconditions": None,
+                    "n": sum(r["n"] for r in pooled)})
+    table = pl.DataFrame(out, schema={"combination": pl.String, "n_preconditions": pl.Int64,
+                                      "n": pl.Int64})
+    return table.with_columns(share=pl.col("n") / total if total else pl.lit(None, pl.Float64),
+                              combinations_pooled=pl.when(
+                                  pl.col("combination") == OTHER_COMBINATIONS)
+                              .then(pl.lit(len(pooled), pl.Int64)).otherwise(None))
+
+
+def _pool_months(growth: pl.DataFrame, min_cell_size: int) -> pl.DataFrame:
+    """Months pooled into periods of at least ``min_cell_size`` cases (a month with fewer
+    joins the next one; a short tail joins the last period), so every published count and
+    every difference of two cumulative counts reaches the minimum."""
+    periods: list[dict] = []
+    current: dict | None = None
+    for row in growth.sort("month").iter_rows(named=True):
+        if current is None:
+            current = {"period_start": row["month"], "n": 0, "months": 0}
+        current["period_end"] = row["month"]
+        current["n"] += row["n"]
+        current["months"] += 1
+        current["cumulative"] = row["cumulative"]
+        if current["n"] >= min_cell_size:
+            periods.append(current)
+            current = None
+    if current is not None:
+        if periods:
+            last = periods[-1]
+            last.update(period_end=current["period_end"], n=last["n"] + current["n"],
+                        months=last["months"] + current["months"],
+                        cumulative=current["cumulative"])
+        else:
+            periods.append(current)  # fewer than the minimum in all: suppressed below
+    return pl.DataFrame(periods, schema={"period_start": pl.Date, "n": pl.Int64,
+                                         "months": pl.Int64, "period_end": pl.Date,
+                                         "cumulative": pl.Int64}).select(
+        "period_start", "period_end", "months", "n", "cumulative")
+
+
+def principles(
+    *,
+    year: int,
+    shares: pl.DataFrame,
+    combinations: pl.DataFrame,
+    differences: pl.DataFrame,
+    six_weeks,
+    curve: pl.DataFrame,
+    growth: pl.DataFrame,
+    min_cell_size: int = config.MIN_CELL_SIZE,
+) -> Published:
+    """Werkende principes: preconditions, the six-week promise, growth (``principles``).
+
+    ``shares``: ``principles.precondition_shares``; ``combinations``:
+    ``precondition_combinations`` of the cases up to ``year``; ``differences``: rows of
+    ``difference_by_housing``; ``six_weeks``: the ``KaplanMeier`` of ``six_week_promise``;
+    ``curve``: ``curve_on_grid``; ``growth``: ``cases_per_month``.
+
+    Disclosure: a share is shown only when both the cases with and without the
+    precondition reach the minimum cell size; combinations below it are pooled; the
+    difference with and without a housing start only when both groups reach it; the curve
+    stops where fewer than the minimum are still waiting; months are pooled into periods of
+    at least the minimum.
+    """
+    pub = Published(min_cell_size)
+    smallest = pl.min_horizontal(pl.col("n_yes"), pl.col("n") - pl.col("n_yes"))
+    table = shares.with_columns(smallest.alias("_n_cell"))
+    table = suppress_frame(table, n_col="_n_cell",
+                           value_cols=["n_yes", "share", "ci_low", "ci_high"],
+                           min_cell_size=min_cell_size).drop("_n_cell")
+    pub.tables["randvoorwaarden"] = table
+    cumulative = shares.filter((pl.col("period") == "cumulatief") & (pl.col("scope") == "alle"))
+    for row in cumulative.iter_rows(named=True):
+        name = f"randvoorwaarde_{row['precondition']}_aandeel"
+        pub.figure(name, row["share"], n=row["n"], unit="share",
+                   ci_low=row["ci_low"], ci_high=row["ci_high"])
+        if _binary_small(row["n_yes"], row["n"], min_cell_size):
+            pub.key_figures[name] = _suppress_kf({**pub.key_figures[name], "suppressed": True},
+                                                 min_cell_size)
+            pub.key_figures[name].pop("display", None)
+
+    pub.tables["randvoorwaarden_combinaties"] = suppress_frame(
+        _pool_combinations(combinations, min_cell_size), n_col="n",
+        value_cols=["share"], min_cell_size=min_cell_size)
+
+    pub.table("randvoorwaarden_wonen_verschil", differences,
+              value_cols=["n_with", "n_without", "mean_with", "mean_without", "difference",
+                          "ci_low", "ci_high"])
+
+    km = six_weeks
+    summary = pl.DataFrame([{
+        "n": km.n, "n_started": km.n_events, "n_censored": km.n_censored,
+        "horizon_days": int(km.horizon), "share_by_horizon": km.share_by_horizon,
+        "share_ci_low": km.share_ci_low, "share_ci_high": km.share_ci_high,
+        "median_days": km.median, "median_ci_low": km.median_ci_low,
+        "median_ci_high": km.median_ci_high,
+        "_n_share": min(km.events_by_horizon, km.n - km.events_by_horizon),
+        "_n_censored": min(km.n_censored, km.n_events),
+    }], schema={"n": pl.Int64, "n_started": pl.Int64, "n_censored": pl.Int64,
+                "horizon_days": pl.Int64, "share_by_horizon": pl.Float64,
+                "share_ci_low": pl.Float64, "share_ci_high": pl.Float64,
+                "median_days": pl.Float64, "median_ci_low": pl.Float64,
+                "median_ci_high": pl.Float64, "_n_share": pl.Int64, "_n_censored": pl.Int64})
+    summary = suppress_frame(summary, n_col="n", value_cols=[
+        "median_days", "median_ci_low", "median_ci_high"], min_cell_size=min_cell_size)
+    summary = suppress_frame(summary, n_col="_n_share", value_cols=[
+        "share_by_horizon", "share_ci_low", "share_ci_high"], min_cell_size=min_cell_size)
+    # the censored count is a group of people too (0 is safe: it says nobody waits)
+    summary = summary.with_columns(
+        pl.when((pl.col("n_censored") > 0) & (pl.col("_n_censored") < min_cell_size))
+        .then(None).otherwise(pl.col(c)).alias(c) for c in ("n_started", "n_censored"))
+    pub.tables["zes_weken"] = summary.drop("_n_share", "_n_censored")
+    row = pub.tables["zes_weken"].row(0, named=True)
+    pub.figure("binnen_zes_weken_aandeel", km.share_by_horizon, n=km.n, unit="share",
+               ci_low=km.share_ci_low, ci_high=km.share_ci_high)
+    if row["share_by_horizon"] is None:
+        pub.key_figures["binnen_zes_weken_aandeel"] = _suppress_kf(
+            {**pub.key_figures["binnen_zes_weken_aandeel"], "suppressed": True}, min_cell_size)
+        pub.key_figures["binnen_zes_weken_aandeel"].pop("display", None)
+    if km.median is not None:
+        both = km.median_ci_low is not None and km.median_ci_high is not None
+        pub.figure("oplossing_start_mediaan_dagen", km.median, n=km.n, unit="days",
+                   ci_low=km.median_ci_low if both else None,
+                   ci_high=km.median_ci_high if both else None)
+
+    shown = curve.filter(pl.col("n") >= min_cell_size)
+    pub.tables["zes_weken_curve"] = shown
+
+    pooled = _pool_months(growth, min_cell_size)
+    pub.table("casussen_per_maand", pooled, value_cols=["cumulative"])
+    this_year = growth.filter(pl.col("month").dt.year() == year)["n"].sum()
+    pub.figure("casussen_in_jaar", int(this_year), n=int(this_year), unit="count")
+    return pub

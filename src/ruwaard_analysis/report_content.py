@@ -177,7 +177,7 @@ SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
 AREA_LEVELS = ("wijk", "gemeente", "nederland")
 
 # Units of ruwaard_analysis.key_figures.UNITS, plus the aliases present.fmt.fmt_value knows.
-UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "share", "pct", "p",
+UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct", "p",
          "aantal", "EUR", "%", "fractie")
 
 

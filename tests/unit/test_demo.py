@@ -380,3 +380,15 @@ def test_cli_demo_data_writes_the_folder(tmp_path, capsys):
     assert main(["demo-data", "--out", str(out), "--seed", "5"]) == 0
     assert "10 synthetische bestanden" in capsys.readouterr().out
     assert json.loads((out / "metadata.json").read_text(encoding="utf-8"))["seed"] == 5
+
+
+def test_solution_starts_spread_some_late_some_not_started(demo):
+    cases = demo["cases"]
+    days = (cases["solution_start_date"] - cases["mdo_date"]).dt.total_days()
+    late = (days > 42).sum()
+    assert 0.1 * cases.height <= late <= 0.35 * cases.height  # some later than six weeks
+    not_started = cases["solution_start_date"].null_count()
+    assert 5 <= not_started <= 0.1 * cases.height  # some have not started at all
+    sampled = cases.filter(pl.col("in_random_sample"))
+    sampled_days = (sampled["solution_start_date"] - sampled["mdo_date"]).dt.total_days()
+    assert sampled_days.null_count() == 0 and sampled_days.max() <= 42  # nameting in time

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import altair as alt
 import polars as pl
@@ -598,4 +598,112 @@ def key_figures_over_years_chart(frame: pl.DataFrame, *, columns: int = 4) -> al
         title=labels.TITLES["over_years"],
         description=_alt_text("over_years", n_figures=fmt.fmt_int(len(panels)),
                               years=_joined([str(y) for y in years])),
+    )
+
+
+# --- 7. werkende principes -------------------------------------------------------------------
+
+
+def six_weeks_chart(
+    curve: pl.DataFrame, *, share: float | None, ci_low: float | None, ci_high: float | None,
+    n: int, horizon: int = 42, min_cell_size: int = config.MIN_CELL_SIZE,
+) -> alt.LayerChart:
+    """Kaplan-Meier curve of the share of cases whose solution started, by days after the
+    MDO, with its 95% band and a vertical line at ``horizon`` days (six weeks).
+
+    ``curve``: ``principles.curve_on_grid`` (``days, n, started_share, ci_low, ci_high``);
+    points with fewer than ``min_cell_size`` cases still at risk are left out. ``share`` and
+    its interval (1 - S(horizon)) go into the alt text; None when suppressed.
+    """
+    _require(curve, ["days", "n", "started_share", "ci_low", "ci_high"], "six_weeks_chart")
+    data = curve.filter(pl.col("n") >= min_cell_size).select(
+        "days", "started_share", "ci_low", "ci_high").sort("days")
+    x = alt.X("days:Q", title=labels.AXES["days_after_mdo"])
+    y = alt.Y("started_share:Q", title=labels.AXES["started_share"],
+              axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
+    base = alt.Chart(data)
+    band = base.mark_area(opacity=0.2, color=OKABE_ITO[0], interpolate="step-after").encode(
+        x=x, y=alt.Y("ci_low:Q", scale=alt.Scale(domain=[0, 1])), y2="ci_high:Q")
+    line = base.mark_line(color=OKABE_ITO[0], strokeWidth=2.5,
+                          interpolate="step-after").encode(x=x, y=y)
+    rule = alt.Chart(pl.DataFrame({"days": [horizon]})).mark_rule(
+        color=TEXT_COLOUR, strokeDash=[4, 4]).encode(x="days:Q")
+    shown = labels.MISSING if share is None else fmt.fmt_pct(share)
+    ci = labels.MISSING if ci_low is None or ci_high is None else fmt.fmt_value_ci(
+        ci_low, ci_high, "share")
+    return alt.layer(band, line, rule).properties(
+        width=WIDTH,
+        title=_title("six_weeks", [], min_cell_size),
+        description=_alt_text("six_weeks", horizon=fmt.fmt_int(horizon), share=shown, ci=ci,
+                              n=fmt.fmt_count(n, min_cell_size)),
+    )
+
+
+def growth_chart(periods: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+                 ) -> alt.LayerChart:
+    """Cases discussed per period (bars from the first to the last month of the period) and
+    the cumulative number since the start (line, right axis).
+
+    ``periods``: ``publish``'s ``casussen_per_maand`` (``period_start, period_end, months,
+    n, cumulative``): already pooled so every period holds at least ``min_cell_size``.
+    """
+    _require(periods, ["period_start", "period_end", "n", "cumulative"], "growth_chart")
+    data = periods.filter(pl.col("n") >= min_cell_size).with_columns(
+        pl.col("period_end").dt.offset_by("1mo").alias("period_stop"),
+        (pl.col("n") / pl.col("months")).alias("per_month"),
+    ).select("period_start", "period_stop", "n", "per_month", "cumulative")
+    x = alt.X("period_start:T", title=labels.AXES["month"], axis=alt.Axis(format="%b %Y"))
+    bars = alt.Chart(data).transform_calculate(zero="0").mark_rect(
+        color=OKABE_ITO[1], opacity=0.85, stroke="white", strokeWidth=1).encode(
+        x=x, x2="period_stop:T",
+        y=alt.Y("n:Q", title=labels.AXES["cases_per_period"], scale=alt.Scale(zero=True)),
+        y2="zero:Q")
+    line = alt.Chart(data).mark_line(color=OKABE_ITO[0], strokeWidth=2.5, point=True).encode(
+        x=alt.X("period_stop:T"),
+        y=alt.Y("cumulative:Q", title=labels.AXES["cases_cumulative"],
+                axis=alt.Axis(orient="right")))
+    first = data["period_start"].min() if data.height else None
+    last = data["period_stop"].max() if data.height else None
+    last_month = last - timedelta(days=1) if last else None
+    total = data["cumulative"].max() if data.height else None
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(
+        width=WIDTH,
+        title=_title("growth", [], min_cell_size),
+        description=_alt_text("growth", first=fmt.fmt_month(first),
+                              last=fmt.fmt_month(last_month), total=fmt.fmt_int(total)),
+    )
+
+
+def preconditions_chart(shares: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+                        ) -> alt.LayerChart:
+    """Share of cases per precondition with its 95% interval (bars with error rules).
+
+    ``shares``: rows of ``publish``'s ``randvoorwaarden`` for one period and scope
+    (``precondition, n, share, ci_low, ci_high, suppressed``); suppressed rows are left out
+    and named in the subtitle.
+    """
+    _require(shares, ["precondition", "share", "ci_low", "ci_high"], "preconditions_chart")
+    data = _with_labels(shares, "precondition", "precondition_name")
+    flagged = data["suppressed"] if "suppressed" in data.columns else pl.Series(
+        [False] * data.height)
+    hidden = data.filter(flagged | pl.col("share").is_null())["label"].to_list()
+    data = data.filter(~flagged & pl.col("share").is_not_null()).select(
+        "label", "share", "ci_low", "ci_high")
+    order = _order("precondition_name", data["label"].to_list())
+    x = alt.X("label:N", title=labels.HEADERS["precondition"], sort=order,
+              axis=alt.Axis(labelAngle=0))
+    scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(data)
+    bars = base.mark_bar(color=OKABE_ITO[2]).encode(
+        x=x, y=alt.Y("share:Q", title=labels.AXES["precondition_share"],
+                     axis=alt.Axis(format=".0%"), scale=scale))
+    rules = base.mark_rule(color=TEXT_COLOUR, strokeWidth=1.5).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=scale), y2="ci_high:Q")
+    summary = "; ".join(
+        f"{lab} {fmt.fmt_pct(s)} ({fmt.fmt_value_ci(lo, hi, 'share')})"
+        for lab, s, lo, hi in _in_order(data, "label", order).iter_rows())
+    return alt.layer(bars, rules).properties(
+        width=WIDTH,
+        title=_title("preconditions", hidden, min_cell_size),
+        description=_alt_text("preconditions", summary=summary or labels.MISSING),
     )

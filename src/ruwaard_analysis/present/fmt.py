@@ -184,6 +184,7 @@ EUR_UNITS = frozenset({"eur", "eur_per_year", "EUR"})
 PCT_UNITS = frozenset({"pct", "%"})  # value already in percent (GGD estimates)
 SHARE_UNITS = frozenset({"share", "fractie"})  # fraction 0-1 shown as percent
 SIGNED_UNITS = frozenset({"points"})  # a difference: "+4,7" / "-0,3"
+DAY_UNITS = frozenset({"days"})  # whole days: "31 dagen"
 
 
 def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = None) -> str:
@@ -191,6 +192,7 @@ def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = N
 
     Formats: count -> ``fmt_int``; eur, eur_per_year -> ``fmt_eur``; pct ->
     ``fmt_pct_points`` and share -> ``fmt_pct``; p -> ``fmt_p``; points -> signed ("+4,7");
+    days -> "31 dagen";
     score, months and anything else -> ``fmt_number``. ``decimals`` defaults to 0 for euros
     and percents and to 1 for numbers. The aliases "aantal", "EUR", "%", "fractie" are
     understood too.
@@ -207,6 +209,8 @@ def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = N
         return fmt_pct(x, decimals or 0)
     if unit == "p":
         return fmt_p(x)
+    if unit in DAY_UNITS:
+        return labels.DAYS.format(n=fmt_number(x, decimals or 0))
     text = fmt_number(x, 1 if decimals is None else decimals)
     if unit in SIGNED_UNITS and _rounded(x, 1 if decimals is None else decimals) > 0:
         return f"+{text}"

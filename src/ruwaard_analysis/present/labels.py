@@ -21,6 +21,7 @@ SUPPRESSED = "<{min_cell_size}"  # count below the minimum cell size, e.g. "<5"
 PERCENTAGE_POINT = "procentpunt"  # the unit of a change in a percentage: "+5 procentpunt"
 RANGE = "{low} tot {high}"  # an interval: "4,1 tot 5,8"
 CI = "{level}-BI {range}"  # a confidence interval: "95%-BI 4,1 tot 5,8"
+DAYS = "{n} dagen"  # a number of days: "31 dagen"
 LIST_LAST = "{rest} en {last}"  # end of an enumeration: "Wijk Ruwaard, Gemeente Oss en Nederland"
 
 # --- category values of the canonical tables (docs/architecture.md) -------------------------
@@ -102,6 +103,24 @@ PRECONDITIONS = {
     "precondition_dagbesteding": "Dagbesteding",
 }
 
+# Werkende principes (principles.py): the preconditions by their short key, the groups of
+# cases, the pooled combinations and the measures compared with and without a housing start.
+PRECONDITION_NAMES = {
+    "wonen": "Wonen",
+    "financien": "Financiën",
+    "relaties": "Relaties",
+    "dagbesteding": "Dagbesteding",
+    "overige": "Overige combinaties",
+}
+CASE_SCOPES = {
+    "alle": "Alle casussen",
+    "steekproef": "Steekproef (micro-analyses)",
+}
+HOUSING_MEASURES = {
+    "welbevinden_verandering": "Verandering in welbevinden (punten, nameting min voormeting)",
+    "besparing_per_jaar": "Besparing per casus per jaar (EUR)",
+}
+
 # --- key figures, area profile, analyses (keys used by publish.py and data_quality.py) ------
 
 KEY_FIGURES = {
@@ -127,6 +146,17 @@ KEY_FIGURES = {
     "inwoners_wijk": "Inwoners van de wijk",
     "wijkbudget_per_inwoner": "Wijkbudget per inwoner",
     "bezoekers_per_week_gemiddeld": "Gemiddeld aantal unieke bezoekers per week",
+    "casussen_in_jaar": "Casussen besproken in het verslagjaar",
+    "randvoorwaarde_wonen_aandeel": "Aandeel casussen waarin de oplossing begon bij wonen",
+    "randvoorwaarde_financien_aandeel": (
+        "Aandeel casussen waarin de oplossing begon bij financiën"
+    ),
+    "randvoorwaarde_relaties_aandeel": "Aandeel casussen waarin de oplossing begon bij relaties",
+    "randvoorwaarde_dagbesteding_aandeel": (
+        "Aandeel casussen waarin de oplossing begon bij dagbesteding"
+    ),
+    "binnen_zes_weken_aandeel": "Aandeel casussen met de oplossing gestart binnen zes weken",
+    "oplossing_start_mediaan_dagen": "Mediane tijd van MDO tot start van de oplossing",
 }
 
 # CBS area figures (publish.PROFILE_INDICATORS).
@@ -202,6 +232,21 @@ HEADERS = {
     "p_wilcoxon": "p (Wilcoxon)",
     "share_improved": "Aandeel verbeterd",
     "change": "Verschil {new} t.o.v. {old}",
+    "precondition": "Randvoorwaarde",
+    "combination": "Combinatie van randvoorwaarden",
+    "cases": "Casussen",
+    "share_ci": "Aandeel (95%-BI)",
+    "share_of_cases": "Aandeel van alle casussen",
+    "measure": "Maat",
+    "with_housing": "Met woonstart",
+    "without_housing": "Zonder woonstart",
+    "period": "Periode",
+    "cases_discussed": "Casussen besproken",
+    "cumulative": "Totaal sinds de start",
+    "started": "Gestart",
+    "not_started": "Nog niet gestart (gecensureerd)",
+    "within_six_weeks": "Binnen zes weken gestart (95%-BI)",
+    "median_days": "Mediaan in dagen (95%-BI)",
 }
 
 # Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
@@ -246,6 +291,8 @@ WORDS = {
         "Er zijn nog geen resultaten van een jaar voor {year}: de vergelijking door de jaren "
         "begint in het volgende rapport."
     ),
+    "niet_bereikt": "niet bereikt",
+    "alle_jaren": "{first} t/m {year}",
 }
 
 AXES = {
@@ -265,6 +312,12 @@ AXES = {
     "visitors": "Unieke bezoekers per week",
     "budget_per_inhabitant": "Budget per inwoner (EUR)",
     "budget_line": "Budgetpost",
+    "days_after_mdo": "Dagen na het MDO",
+    "started_share": "Aandeel casussen met gestarte oplossing",
+    "cases_per_period": "Casussen besproken per periode",
+    "cases_cumulative": "Casussen sinds de start (totaal)",
+    "month": "Maand",
+    "precondition_share": "Aandeel casussen (%)",
 }
 
 FLOWS = {
@@ -296,6 +349,11 @@ TITLES = {
     "effects": "Verandering in welbevinden",
     "costs": "Kosten per scenario",
     "over_years": "Kerncijfers door de jaren",
+    "six_weeks": "Start van de oplossing na het MDO",
+    "growth": "Groei van de Samenwerkwijze",
+    "preconditions": "Randvoorwaarden bij de start van de oplossing",
+    "combinations": "Combinaties van randvoorwaarden",
+    "housing_difference": "Met en zonder woonstart",
 }
 
 # Alt texts (chart ``description``): templates filled with already formatted values.
@@ -342,6 +400,19 @@ ALT_TEXTS = {
         "Kleine lijndiagrammen van {n_figures} kerncijfers per rapportjaar ({years}), elk met "
         "een eigen schaal en de waarde bij elk punt."
     ),
+    "six_weeks": (
+        "Trapgrafiek (Kaplan-Meier) van het aandeel casussen met een gestarte oplossing naar "
+        "het aantal dagen na het MDO, met 95%-betrouwbaarheidsband en een verticale lijn bij "
+        "{horizon} dagen (zes weken). Binnen zes weken gestart: {share} ({ci}); {n} casussen."
+    ),
+    "growth": (
+        "Staafdiagram van het aantal casussen besproken in het MDO per periode, van {first} "
+        "tot en met {last}, met een lijn voor het totaal sinds de start ({total} casussen)."
+    ),
+    "preconditions": (
+        "Staafdiagram van het aandeel casussen per randvoorwaarde waarbij de oplossing begon, "
+        "met 95%-betrouwbaarheidsinterval: {summary}."
+    ),
 }
 
 CAVEATS = {
@@ -381,6 +452,33 @@ CAVEATS = {
         "was vergaan."
     ),
     "price_year": "Bedragen in euro's van {price_year} (geïndexeerd met de CPI van het CBS).",
+    "shares_method": (
+        "Aandeel met het exacte (Clopper-Pearson) 95%-betrouwbaarheidsinterval. Een oplossing "
+        "kan bij meer randvoorwaarden tegelijk beginnen; de aandelen tellen daarom niet op "
+        "tot 100%. Een aandeel staat er alleen als zowel de casussen met als zonder die "
+        "randvoorwaarde er minstens {min_cell_size} zijn."
+    ),
+    "combinations_pooled": (
+        "Combinaties met minder dan {min_cell_size} casussen zijn samengenomen onder "
+        "'Overige combinaties'."
+    ),
+    "housing_descriptive": (
+        "Beschrijvend, geen oorzaak en gevolg: de casussen met en zonder woonstart zijn niet "
+        "door loting verdeeld en de groepen zijn klein. Verschil met het 95%-BI van de "
+        "Welch-t-toets (ongelijke spreiding). Alleen berekend als beide groepen minstens "
+        "{min_cell_size} casussen tellen."
+    ),
+    "six_weeks_method": (
+        "Kaplan-Meier: een casus waarvan de oplossing op de peildatum ({cutoff}) nog niet "
+        "gestart was, telt mee tot die datum (gecensureerd) en valt niet weg. Interval van "
+        "het aandeel: log(-log)-transformatie van de Greenwood-standaardfout; van de mediaan: "
+        "Brookmeyer-Crowley. De curve stopt waar nog minder dan {min_cell_size} casussen "
+        "wachten."
+    ),
+    "months_pooled": (
+        "Een maand met minder dan {min_cell_size} casussen is samengenomen met de maand(en) "
+        "erna."
+    ),
     "effects_method": (
         "Gepaard: alleen casussen met beide meetmomenten. Verschil met 95%-BI (t-verdeling); "
         "p: gepaarde t-toets; p (Wilcoxon): rangtekentoets zoals R's wilcox.test (exact zonder "
@@ -399,6 +497,7 @@ SOURCES = {
     "cbs": "Bron: CBS, Kerncijfers wijken en buurten.",
     "cbs_year": "Bron: CBS, Kerncijfers wijken en buurten {year}.",
     "key_figures": "Bron: Proeftuin Ruwaard, bewerking onderzoekers.",
+    "cases": "Bron: casusregistratie Samenwerkwijze Proeftuin Ruwaard, bewerking onderzoekers.",
 }
 
 # --- lookup ----------------------------------------------------------------------------------
@@ -414,6 +513,9 @@ GROUPS: dict[str, dict[str, str]] = {
     "area_level": AREA_LEVELS,
     "age_group": AGE_GROUPS,
     "precondition": PRECONDITIONS,
+    "precondition_name": PRECONDITION_NAMES,
+    "case_scope": CASE_SCOPES,
+    "housing_measure": HOUSING_MEASURES,
     "key_figure": KEY_FIGURES,
     "profile": PROFILE,
     "analysis": ANALYSES,

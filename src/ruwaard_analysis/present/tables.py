@@ -318,3 +318,190 @@ def costs_table(
     display, any_suppressed = costs_display(frame, min_cell_size=min_cell_size)
     return _build(display, title=title, source=source,
                   any_suppressed=any_suppressed, min_cell_size=min_cell_size)
+
+
+# -- werkende principes -----------------------------------------------------------------------
+
+PRECONDITION_ORDER = ("wonen", "financien", "relaties", "dagbesteding")
+
+
+def _period_header(period: str, first_year: int, year: int) -> str:
+    if period == "cumulatief":
+        return labels.WORDS["alle_jaren"].format(first=first_year, year=year)
+    return period
+
+
+def preconditions_display(
+    table: pl.DataFrame, *, year: int, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Preconditions at the start of the solution: a row per precondition and a row with the
+    number of cases; a column per MDO year and for all years (all cases), and one for the
+    random sample over all years. Cells: share with its interval ("30% (15% tot 49%)").
+
+    ``table``: the published ``randvoorwaarden`` (suppressed cells have a null share).
+    """
+    _require(table, ["period", "scope", "precondition", "n", "share", "ci_low", "ci_high"],
+             "preconditions_display")
+    years = sorted(p for p in table["period"].unique().to_list() if p != "cumulatief")
+    first = int(years[0]) if years else year
+    columns = [(p, "alle") for p in years]
+    if len(years) > 1:
+        columns.append(("cumulatief", "alle"))
+    columns.append(("cumulatief", "steekproef"))
+
+    def header(period: str, scope: str) -> str:
+        name = _period_header(period, first, year)
+        if scope == "steekproef":
+            return f"{labels.CASE_SCOPES['steekproef']} {name}"
+        return name
+
+    rows, hidden_any = [], False
+    for name in PRECONDITION_ORDER:
+        row = {labels.HEADERS["precondition"]: labels.PRECONDITION_NAMES[name]}
+        for period, scope in columns:
+            cell = table.filter((pl.col("period") == period) & (pl.col("scope") == scope)
+                                & (pl.col("precondition") == name))
+            if cell.height == 0:
+                row[header(period, scope)] = labels.MISSING
+                continue
+            r = cell.row(0, named=True)
+            if r["share"] is None:
+                hidden_any = True
+                row[header(period, scope)] = labels.suppressed(min_cell_size)
+            else:
+                row[header(period, scope)] = fmt.fmt_estimate_ci(
+                    r["share"], r["ci_low"], r["ci_high"], unit="share")
+        rows.append(row)
+    n_row = {labels.HEADERS["precondition"]: labels.HEADERS["n"]}
+    for period, scope in columns:
+        cell = table.filter((pl.col("period") == period) & (pl.col("scope") == scope))
+        n_row[header(period, scope)] = (fmt.fmt_count(cell["n"][0], min_cell_size)
+                                        if cell.height else labels.MISSING)
+    rows.append(n_row)
+    names = list(rows[0])
+    return pl.DataFrame(rows, schema={c: pl.String for c in names}), hidden_any
+
+
+def combination_label(key: str) -> str:
+    """``"wonen+financien"`` -> ``"Wonen + Financiën"``; ``"overige"`` -> its label."""
+    return " + ".join(labels.PRECONDITION_NAMES[part] for part in key.split("+"))
+
+
+def combinations_display(
+    table: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Combinations of preconditions: Combinatie | Casussen | Aandeel van alle casussen, and
+    whether combinations were pooled into 'Overige combinaties'.
+
+    ``table``: the published ``randvoorwaarden_combinaties``.
+    """
+    _require(table, ["combination", "n", "share"], "combinations_display")
+    columns: dict[str, RowFormatter] = {
+        "combination": lambda r: combination_label(r["combination"]),
+        "cases": lambda r: fmt.fmt_count(r["n"], min_cell_size),
+        "share_of_cases": lambda r: fmt.fmt_pct(r["share"]),
+    }
+    display = _display(table.to_dicts(), columns).rename(
+        {name: labels.HEADERS[name] for name in columns})
+    return display, "overige" in table["combination"].to_list()
+
+
+def housing_difference_display(
+    table: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """With and without a housing start: Maat | Met woonstart | Zonder woonstart | Verschil
+    (95%-BI), each group with its n; and whether a row was suppressed.
+
+    ``table``: the published ``randvoorwaarden_wonen_verschil``.
+    """
+    _require(table, ["measure", "n", "n_with", "n_without", "mean_with", "mean_without",
+                     "difference", "ci_low", "ci_high"], "housing_difference_display")
+    safe = suppress_frame(table, value_cols=["n_with", "n_without", "mean_with",
+                                             "mean_without", "difference", "ci_low",
+                                             "ci_high"], min_cell_size=min_cell_size)
+
+    def unit(r: Mapping[str, Any]) -> str:
+        return "eur" if r["measure"] == "besparing_per_jaar" else "score"
+
+    def group(mean_col: str, n_col: str) -> RowFormatter:
+        return lambda r: (labels.suppressed(min_cell_size) if r["suppressed"] else
+                          f"{fmt.fmt_value(r[mean_col], unit(r))} "
+                          f"(n = {fmt.fmt_count(r[n_col], min_cell_size)})")
+
+    columns: dict[str, RowFormatter] = {
+        "measure": lambda r: labels.HOUSING_MEASURES[r["measure"]],
+        "with_housing": group("mean_with", "n_with"),
+        "without_housing": group("mean_without", "n_without"),
+        "difference_ci": lambda r: labels.MISSING if r["suppressed"] else (
+            f"{fmt.fmt_value(r['difference'], 'eur' if unit(r) == 'eur' else 'points')} "
+            f"({fmt.fmt_value_ci(r['ci_low'], r['ci_high'], unit(r), confidence=None)})"),
+    }
+    display = _display(safe.to_dicts(), columns).rename(
+        {name: labels.HEADERS[name] for name in columns})
+    return display, bool(safe["suppressed"].any())
+
+
+def six_weeks_display(
+    summary: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """The six-week promise: Maat | Waarde (cases, started, not started, share started
+    within six weeks and the median, each with its interval); whether a value is hidden.
+
+    ``summary``: the published ``zes_weken`` (one row).
+    """
+    _require(summary, ["n", "n_started", "n_censored", "share_by_horizon", "share_ci_low",
+                       "share_ci_high", "median_days", "median_ci_low", "median_ci_high"],
+             "six_weeks_display")
+    r = summary.row(0, named=True)
+
+    def count(x: Any) -> str:
+        return labels.suppressed(min_cell_size) if x is None else (
+            fmt.fmt_int(x) if x == 0 else fmt.fmt_count(x, min_cell_size))
+
+    if r["median_days"] is None:
+        median = labels.WORDS["niet_bereikt"] if r["n"] >= min_cell_size else labels.MISSING
+    else:
+        high = (fmt.fmt_value(r["median_ci_high"], "days") if r["median_ci_high"] is not None
+                else labels.WORDS["niet_bereikt"])
+        low = fmt.fmt_value(r["median_ci_low"], "days")
+        median = (f"{fmt.fmt_value(r['median_days'], 'days')} "
+                  f"({labels.RANGE.format(low=low, high=high)})")
+    share = (labels.MISSING if r["share_by_horizon"] is None else fmt.fmt_estimate_ci(
+        r["share_by_horizon"], r["share_ci_low"], r["share_ci_high"], unit="share"))
+    rows = [
+        (labels.HEADERS["cases"], count(r["n"])),
+        (labels.HEADERS["started"], count(r["n_started"])),
+        (labels.HEADERS["not_started"], count(r["n_censored"])),
+        (labels.HEADERS["within_six_weeks"], share),
+        (labels.HEADERS["median_days"], median),
+    ]
+    hidden = r["share_by_horizon"] is None or r["n_started"] is None
+    display = pl.DataFrame({labels.HEADERS["measure"]: [a for a, _ in rows],
+                            labels.HEADERS["value"]: [b for _, b in rows]})
+    return display, hidden
+
+
+def _period(start: Any, end: Any) -> str:
+    if start == end:
+        return fmt.fmt_month(start)
+    if start.year == end.year:
+        return f"{fmt.fmt_month(start).split()[0]} - {fmt.fmt_month(end)}"
+    return f"{fmt.fmt_month(start)} - {fmt.fmt_month(end)}"
+
+
+def growth_display(
+    periods: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Growth: Periode | Casussen besproken | Totaal sinds de start, and whether months were
+    pooled. ``periods``: the published ``casussen_per_maand``."""
+    _require(periods, ["period_start", "period_end", "months", "n", "cumulative"],
+             "growth_display")
+    columns: dict[str, RowFormatter] = {
+        "period": lambda r: _period(r["period_start"], r["period_end"]),
+        "cases_discussed": lambda r: fmt.fmt_count(r["n"], min_cell_size),
+        "cumulative": lambda r: (labels.suppressed(min_cell_size) if r["cumulative"] is None
+                                 else fmt.fmt_int(r["cumulative"])),
+    }
+    display = _display(periods.sort("period_start").to_dicts(), columns).rename(
+        {name: labels.HEADERS[name] for name in columns})
+    return display, bool((periods["months"] > 1).any())
