@@ -48,6 +48,15 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
                                                    9, 1200.0, 7400.0),
         "kosten_extrapolatie_besparing_totaal": _kf(172856.0, "eur_per_year", "Alle casussen",
                                                     40, 48000.0, 296000.0),
+        "casussen_in_jaar": _kf(30 if year == 2016 else 80, "count", "Casussen dit jaar"),
+        "randvoorwaarde_wonen_aandeel": _kf(0.3, "share", "Wonen", 40, 0.17, 0.47),
+        "randvoorwaarde_financien_aandeel": _kf(0.5, "share", "Financien", 40, 0.34, 0.66),
+        "randvoorwaarde_relaties_aandeel": _kf(None, "share", "Relaties", 40,
+                                               suppressed=True),
+        "randvoorwaarde_dagbesteding_aandeel": _kf(0.25, "share", "Dagbesteding", 40, 0.13,
+                                                   0.41),
+        "binnen_zes_weken_aandeel": _kf(0.755, "share", "Binnen zes weken", 120, 0.69, 0.81),
+        "oplossing_start_mediaan_dagen": _kf(31.0, "days", "Mediaan", 120, 28.0, 34.0),
     }
     if optional and year >= 2017:
         kfs["welbevinden_herhaalmeting_gemiddeld"] = _kf(None, "score", "Welbevinden herhaalmeting",
@@ -111,6 +120,34 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
         table("bezoekers", {"month": [date(year, 12, 1)], "weeks": [4],
                             "mean_weekly_visitors": [312.4]})
         figures += ["ggd_trend", "bezoekers_per_week"]
+        periods = ["2016", "cumulatief"] if year == 2016 else ["2016", "2017", "cumulatief"]
+        rows = [(p, scope, name) for p in periods for scope in ("alle", "steekproef")
+                for name in ("wonen", "financien", "relaties", "dagbesteding")]
+        table("randvoorwaarden", {
+            "period": [r[0] for r in rows], "scope": [r[1] for r in rows],
+            "precondition": [r[2] for r in rows], "n": [40] * len(rows),
+            "n_yes": [None if r[2] == "relaties" else 12 for r in rows],
+            "share": [None if r[2] == "relaties" else 0.3 for r in rows],
+            "ci_low": [None if r[2] == "relaties" else 0.17 for r in rows],
+            "ci_high": [None if r[2] == "relaties" else 0.47 for r in rows],
+            "suppressed": [r[2] == "relaties" for r in rows],
+        })
+        table("randvoorwaarden_combinaties", {"combination": ["financien", "overige"],
+                                              "n": [22, 18], "share": [0.55, 0.45]})
+        table("randvoorwaarden_wonen_verschil", {
+            "measure": ["welbevinden_verandering", "besparing_per_jaar"], "n": [7, 3],
+            "n_with": [7, None], "n_without": [18, None], "mean_with": [5.2, None],
+            "mean_without": [5.1, None], "difference": [0.13, None], "ci_low": [-0.7, None],
+            "ci_high": [0.96, None], "suppressed": [False, True]})
+        table("zes_weken", {"n": [120], "n_started": [110], "n_censored": [10],
+                            "share_by_horizon": [0.755], "share_ci_low": [0.69],
+                            "share_ci_high": [0.81], "median_days": [31.0],
+                            "median_ci_low": [28.0], "median_ci_high": [None]})
+        table("casussen_per_maand", {
+            "period_start": [date(2016, 5, 1), date(2016, 7, 1)],
+            "period_end": [date(2016, 6, 1), date(2016, 7, 1)], "months": [2, 1],
+            "n": [6, 7], "cumulative": [6, 13]})
+        figures += ["randvoorwaarden", "zes_weken", "casussen_per_maand"]
     if has_ph:
         table("positieve_gezondheid_domeinen", {
             "wave": [1, 1], "wave_date": [date(2017, 10, 2)] * 2,

@@ -540,11 +540,11 @@ def principles(
         pub.key_figures["binnen_zes_weken_aandeel"] = _suppress_kf(
             {**pub.key_figures["binnen_zes_weken_aandeel"], "suppressed": True}, min_cell_size)
         pub.key_figures["binnen_zes_weken_aandeel"].pop("display", None)
-    if km.median is not None:
-        both = km.median_ci_low is not None and km.median_ci_high is not None
-        pub.figure("oplossing_start_mediaan_dagen", km.median, n=km.n, unit="days",
-                   ci_low=km.median_ci_low if both else None,
-                   ci_high=km.median_ci_high if both else None)
+    # value null when the median is not reached; an interval only with both bounds
+    both = km.median_ci_low is not None and km.median_ci_high is not None
+    pub.figure("oplossing_start_mediaan_dagen", km.median, n=km.n, unit="days",
+               ci_low=km.median_ci_low if both else None,
+               ci_high=km.median_ci_high if both else None)
 
     shown = curve.filter(pl.col("n") >= min_cell_size)
     pub.tables["zes_weken_curve"] = shown

@@ -113,6 +113,34 @@ REQUIRED_TABLES: dict[str, TableSpec] = {
          "g_av_ci_high": pl.Float64, "share_improved": pl.Float64, "suppressed": pl.Boolean},
         required=False,
     ),
+    # Werkende principes (notebook 06, publish.principles): preconditions per period and scope.
+    "randvoorwaarden": TableSpec(
+        {"period": pl.String, "scope": pl.String, "precondition": pl.String, "n": pl.Int64,
+         "n_yes": pl.Int64, "share": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
+         "suppressed": pl.Boolean},
+        required=False,
+    ),
+    "randvoorwaarden_combinaties": TableSpec(
+        {"combination": pl.String, "n": pl.Int64, "share": pl.Float64}, required=False,
+    ),
+    "randvoorwaarden_wonen_verschil": TableSpec(
+        {"measure": pl.String, "n": pl.Int64, "n_with": pl.Int64, "n_without": pl.Int64,
+         "mean_with": pl.Float64, "mean_without": pl.Float64, "difference": pl.Float64,
+         "ci_low": pl.Float64, "ci_high": pl.Float64, "suppressed": pl.Boolean},
+        required=False,
+    ),
+    "zes_weken": TableSpec(
+        {"n": pl.Int64, "n_started": pl.Int64, "n_censored": pl.Int64,
+         "share_by_horizon": pl.Float64, "share_ci_low": pl.Float64,
+         "share_ci_high": pl.Float64, "median_days": pl.Float64, "median_ci_low": pl.Float64,
+         "median_ci_high": pl.Float64},
+        required=False,
+    ),
+    "casussen_per_maand": TableSpec(
+        {"period_start": pl.Date, "period_end": pl.Date, "months": pl.Int64, "n": pl.Int64,
+         "cumulative": pl.Int64},
+        required=False,
+    ),
 }
 
 REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
@@ -138,6 +166,14 @@ REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
     "kosten_extrapolatie_casussen": KeyFigureSpec("count", required=False),
     "kosten_netto_contante_waarde": KeyFigureSpec("eur", required=False),
     "positieve_gezondheid_metingen": KeyFigureSpec("count", required=False),
+    # werkende principes (notebook 06): written every year, suppressed where groups are small
+    "casussen_in_jaar": KeyFigureSpec("count"),
+    "randvoorwaarde_wonen_aandeel": KeyFigureSpec("share"),
+    "randvoorwaarde_financien_aandeel": KeyFigureSpec("share"),
+    "randvoorwaarde_relaties_aandeel": KeyFigureSpec("share"),
+    "randvoorwaarde_dagbesteding_aandeel": KeyFigureSpec("share"),
+    "binnen_zes_weken_aandeel": KeyFigureSpec("share"),
+    "oplossing_start_mediaan_dagen": KeyFigureSpec("days"),  # value null: median not reached
 }
 
 REQUIRED_FIGURES: dict[str, FigureSpec] = {
@@ -150,6 +186,9 @@ REQUIRED_FIGURES: dict[str, FigureSpec] = {
     "bezoekers_per_week": FigureSpec(required=False),
     "welbevinden_voor_na": FigureSpec(required=False),
     "ggd_vergelijking": FigureSpec(required=False),
+    "randvoorwaarden": FigureSpec(required=False),
+    "zes_weken": FigureSpec(required=False),
+    "casussen_per_maand": FigureSpec(required=False),
 }
 
 # Key figures in the summary table, in this order (those present for the year).
@@ -161,6 +200,7 @@ NARRATIVE_PARTS: tuple[str, ...] = (
     "inleiding",
     "wijkprofiel",
     "maatschappelijk_rendement",
+    "werkende_principes",
     "positieve_gezondheid",
     "wijkvitaliteit",
     "huis_van_de_wijk",
@@ -177,8 +217,8 @@ SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
 AREA_LEVELS = ("wijk", "gemeente", "nederland")
 
 # Units of ruwaard_analysis.key_figures.UNITS, plus the aliases present.fmt.fmt_value knows.
-UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct", "p",
-         "aantal", "EUR", "%", "fractie")
+UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct",
+         "p", "aantal", "EUR", "%", "fractie")
 
 
 class ReportContentError(RuwaardError):
@@ -657,6 +697,60 @@ class Report:
             word("axis.visitors"): fmt.fmt_int(row["mean_weekly_visitors"]),
         } for row in frame.sort("month").iter_rows(named=True)]
         return self._show(rows)
+
+    # -- werkende principes ----------------------------------------------------------------
+
+    def tabel_randvoorwaarden(self):
+        """Share of cases per precondition per MDO year, all years, and the sample."""
+        frame = self.table("randvoorwaarden")
+        if frame is None:
+            return self._absent(word("title.preconditions"))
+        display, hidden = tables.preconditions_display(frame, year=self.year,
+                                                       min_cell_size=self.min_cell_size)
+        return self._show(display, [
+            word("caveat.shares_method").format(min_cell_size=self.min_cell_size),
+            self.suppression_note() if hidden else "", word("source.cases")])
+
+    def tabel_randvoorwaarden_combinaties(self):
+        """The combinations of preconditions that occur, small ones pooled."""
+        frame = self.table("randvoorwaarden_combinaties")
+        if frame is None:
+            return self._absent(word("title.combinations"))
+        display, pooled = tables.combinations_display(frame, min_cell_size=self.min_cell_size)
+        return self._show(display, [word("caveat.combinations_pooled").format(
+            min_cell_size=self.min_cell_size) if pooled else ""])
+
+    def tabel_wonen_verschil(self):
+        """Wellbeing change and saving with and without a housing start (descriptive)."""
+        frame = self.table("randvoorwaarden_wonen_verschil")
+        if frame is None:
+            return self._absent(word("title.housing_difference"))
+        display, hidden = tables.housing_difference_display(frame,
+                                                            min_cell_size=self.min_cell_size)
+        return self._show(display, [
+            word("caveat.housing_descriptive").format(min_cell_size=self.min_cell_size),
+            self.suppression_note() if hidden else ""])
+
+    def tabel_zes_weken(self):
+        """The six-week promise: cases, started, censored, share within 42 days, median."""
+        frame = self.table("zes_weken")
+        if frame is None:
+            return self._absent(word("title.six_weeks"))
+        display, hidden = tables.six_weeks_display(frame, min_cell_size=self.min_cell_size)
+        cutoff = fmt.fmt_date(config.measurement_cutoff(self.year))
+        return self._show(display, [
+            word("caveat.six_weeks_method").format(cutoff=cutoff,
+                                                   min_cell_size=self.min_cell_size),
+            self.suppression_note() if hidden else ""])
+
+    def tabel_groei(self):
+        """Cases discussed per period (small months pooled) and the total since the start."""
+        frame = self.table("casussen_per_maand")
+        if frame is None:
+            return self._absent(word("title.growth"))
+        display, pooled = tables.growth_display(frame, min_cell_size=self.min_cell_size)
+        return self._show(display, [word("caveat.months_pooled").format(
+            min_cell_size=self.min_cell_size) if pooled else "", word("source.cases")])
 
     def tabel_n_per_analyse(self):
         frame = self.table("n_per_analyse")

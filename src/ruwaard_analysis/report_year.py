@@ -2,7 +2,9 @@
 
 The report over year Y is written early in Y+1, so it counts cases whose MDO took place up to
 and including Y (cumulative since the start in 2016), wellbeing measurements up to the
-measurement cut-off (28 February of Y+1 by default), cost analyses done in or before Y, and the
+measurement cut-off (28 February of Y+1 by default), solution starts known by that same cut-off
+(``principles.time_to_solution`` censors a case not started by then at the cut-off), cost
+analyses done in or before Y, and the
 Positive Health waves, GGD survey waves, budget and visitor figures up to and including Y.
 """
 
