@@ -143,6 +143,35 @@ def test_rerun_is_cached_and_controleer_finds_every_output_byte_identical(projec
     assert {name: _digest(dirs[name]) for name in ("processed_dir", "data_dir")} == before
 
 
+
+def test_werkende_principes_computed_for_both_years(project):
+    """2016: about 30% housing starts with the exact interval; 2017: the share within six
+    weeks (Kaplan-Meier, censored cases kept), its curve and the monthly growth."""
+    from scipy import stats as sps
+
+    from ruwaard_analysis.present.labels import label
+
+    _, dirs, _ = project
+    wonen = _figures(dirs, 2016)["randvoorwaarde_wonen_aandeel"]
+    assert wonen["value"] == pytest.approx(0.30) and wonen["n"] == 30
+    exact = sps.binomtest(9, 30).proportion_ci(method="exact")
+    assert (wonen["ci_low"], wonen["ci_high"]) == pytest.approx((exact.low, exact.high))
+    kf = _figures(dirs, 2017)
+    assert 0.6 < kf["binnen_zes_weken_aandeel"]["value"] < 0.9
+    assert kf["binnen_zes_weken_aandeel"]["ci_low"] is not None
+    folder = dirs["processed_dir"] / "2017"
+    summary = pl.read_parquet(folder / "tables" / "zes_weken.parquet").row(0, named=True)
+    assert summary["n"] == 200 and summary["n_censored"] > 0
+    growth = pl.read_parquet(folder / "tables" / "casussen_per_maand.parquet")
+    assert growth["period_start"].min().year == 2016 and growth["cumulative"].max() == 200
+    for name in ("zes_weken", "casussen_per_maand", "randvoorwaarden"):
+        spec = json.loads((folder / "figures" / f"{name}.vl.json").read_text())
+        assert spec["description"], name
+    out = io.StringIO()
+    assert print_key_figures(2017, processed_dir=dirs["processed_dir"], file=out) == 0
+    assert label("key_figure.binnen_zes_weken_aandeel") in out.getvalue()
+
+
 def test_small_groups_never_reach_results_or_report(project, tmp_path):
     """min_cell_size above the 13 cases of 2016: nothing about them may be published."""
     root, dirs, _ = project
