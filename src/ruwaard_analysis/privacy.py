@@ -31,7 +31,8 @@ _NAME_WORDS = {
 # "naam" next to one of these words names a place or thing, not a person (wijk_naam).
 _NOT_PERSON_WORDS = {
     "wijk", "buurt", "gemeente", "regio", "gebied", "organisatie", "item", "indicator", "product",
-    "partner", "project", "domein", "post", "bestand", "school", "locatie",
+    "partner", "project", "domein", "post", "bestand", "school", "locatie", "bestands",
+    "straat", "plaats", "woonplaats", "land", "team", "functie", "medewerker",
 }
 _HEADER_RULES: list[tuple[str, str, set[str]]] = [
     ("privacy_bsn", "BSN of sofinummer", {"bsn", "burgerservicenummer", "sofinummer", "sofi"}),
@@ -49,16 +50,27 @@ _HEADER_RULES: list[tuple[str, str, set[str]]] = [
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # Dutch phone numbers: 0 + 9 digits (not 00), +31 / 0031 + 9 digits; spaces, dashes, ().
 _PHONE_CHARS = r"^[+0-9(][0-9 ()\-]{8,17}$"
-_PHONE_DIGITS = r"^(0[1-9]\d{8}|\+31[1-9]\d{8}|0031[1-9]\d{8})$"
+_PHONE_DIGITS = r"^(0[1-9]\d{8}|\+310?[1-9]\d{8}|00310?[1-9]\d{8})$"
 # A full postcode, a space, comma or dash, and a house number ("5342 AB 12", "5342AB-12a";
 # "2016JJ00" is a StatLine period, not an address), or a house
 # number followed by a full postcode ("Kerkstraat 12, 5342 AB Oss").
+# Letters in capitals, or lower case written against the digits ("5342ab 12"): "2016 en
+# 2017" is not an address.
+_PC = r"[1-9]\d{3}(\s?[A-Z]{2}|[a-z]{2})"
 _POSTCODE_HOUSE = (
-    r"(?i)(\b[1-9]\d{3}\s?[a-z]{2}[\s,\-]+\d{1,5}[a-z]?\b)"
-    r"|([a-z]\s+\d{1,5}\s?[a-z]?\s*,?\s+[1-9]\d{3}\s?[a-z]{2}\b)"
+    rf"(\b{_PC}[\s,\-]+\d{{1,5}}[a-zA-Z]?\b)"
+    rf"|([a-zA-Z]\s+\d{{1,5}}\s?[a-zA-Z]?\s*,?\s+{_PC}\b)"
 )
-# 9 digits, 1234.56.789 or 123 456 789; not 123.456.789 (a Dutch amount of 123 million)
-_BSN_SHAPE = r"^(\d{9}|\d{4}[ .\-]\d{2}[ .\-]\d{3}|\d{3}[ \-]\d{3}[ \-]\d{3})$"
+# Inside any text: 1234.56.789, 123 456 789 or a run of digits (9, or 8 after Excel dropped
+# the leading zero); not 123.456.789 (a Dutch amount of 123 million: three runs of 3).
+# Digits glued to letters are a code (BU08280605, WK082806), not a BSN, and are left out.
+_BSN_CANDIDATE = (r"[A-Za-z_]*(\d{4}[ .\-]\d{2}[ .\-]\d{3}|\d{3}[ \-]\d{3}[ \-]\d{3}|\d+)"
+                  r"[A-Za-z_]*")
+# A phone number inside text: +31 / 0031 / 0, then digits, spaces, dashes, brackets; the
+# digits are then checked against _PHONE_DIGITS ("06-12345678", "+31 (0)6 1234 5678").
+_PHONE_CANDIDATE = r"(\+31|0031|\(0|0)[0-9 ()\-]{7,16}[0-9]"
+# A cell that is just a number (amount, count, percentage), in any Dutch or English notation
+_PLAIN_NUMBER = r"^[-+]?[€\s]*[0-9][0-9.,\s\u00a0]*([eE][-+]?[0-9]+)?$"
 _DATE_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
 _DATE_NL = r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$"
 BIRTH_DATE_BEFORE = date(2000, 1, 1)  # the project's own dates all lie after 2010
@@ -69,6 +81,16 @@ def _words(header: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", plain) if w]
 
 
+def _is_person_name_word(word: str) -> bool:
+    """``naam``, ``achternaam``, ``clientnaam``, ``moedersnaam``; not ``gemeentenaam``."""
+    if word in _NAME_WORDS:
+        return True
+    if len(word) > 4 and word.endswith("naam"):
+        prefix = word[:-4]
+        return prefix not in _NOT_PERSON_WORDS and prefix.rstrip("s") not in _NOT_PERSON_WORDS
+    return False
+
+
 def _header_problem(header: str) -> tuple[str, str] | None:
     """(rule, what) when the column name itself announces a direct identifier."""
     words = _words(header)
@@ -76,7 +98,11 @@ def _header_problem(header: str) -> tuple[str, str] | None:
     for rule, what, names in _HEADER_RULES:
         if any(w in names for w in words) or joined in names:
             return rule, what
-    if any(w in _NAME_WORDS for w in words) and not any(w in _NOT_PERSON_WORDS for w in words):
+    if any(w.startswith("bsn") or "burgerservicenummer" in w for w in words):
+        return "privacy_bsn", "BSN of sofinummer"
+    if any(w.startswith("geboortedat") for w in words):
+        return "privacy_geboortedatum", "geboortedatum"
+    if any(map(_is_person_name_word, words)) and not any(w in _NOT_PERSON_WORDS for w in words):
         return "privacy_naam", "naam van een persoon"
     return None
 
@@ -97,17 +123,50 @@ def _date_years(values: pl.Expr) -> pl.Expr:
     return pl.coalesce(iso, nl).cast(pl.Int64, strict=False)
 
 
-def _value_rules(col: str) -> list[tuple[str, str, pl.Expr]]:
-    """(rule, what, expression True where a value is an identifier) for one column."""
+def elfproef_ok(digits: str) -> bool:
+    """The elfproef for one 9-digit string (the scalar twin of :func:`elfproef`)."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "0" * 9:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, [9, 8, 7, 6, 5, 4, 3, 2, -1], strict=True))
+    return total % 11 == 0
+
+
+def _bsn_in_text(v: pl.Expr) -> pl.Expr:
+    """True where a text holds a number that passes the elfproef: 9 digits (also written
+    ``1234.56.782`` or ``123 456 782``), or 8 digits whose leading zero was dropped."""
+    candidates = v.str.extract_all(_BSN_CANDIDATE).list.eval(
+        pl.element().filter(~pl.element().str.contains("[A-Za-z_]"))
+        .str.replace_all(r"[ .\-]", ""))
+    nine = candidates.list.eval(
+        pl.when(pl.element().str.len_chars() == 8).then(pl.lit("0") + pl.element())
+        .otherwise(pl.element()))
+    return nine.list.eval(elfproef(pl.element())).list.any()
+
+
+def _phone_in_text(v: pl.Expr) -> pl.Expr:
+    """True where a text holds a Dutch phone number in one of its usual forms."""
+    candidates = v.str.extract_all(_PHONE_CANDIDATE).list.eval(
+        pl.element().str.replace_all(r"[^0-9+]", "").str.contains(_PHONE_DIGITS))
+    return candidates.list.any()
+
+
+def _value_rules(col: str, numeric: bool) -> list[tuple[str, str, pl.Expr]]:
+    """(rule, what, expression True where a value is an identifier) for one column.
+
+    Every value is searched as free text, except plain numbers in a numeric column of the
+    contract (an amount of 12.345.672 euro is not a BSN): those are only checked for the
+    shape of a phone number.
+    """
     v = pl.col(col).str.strip_chars()
     compact = v.str.replace_all(r"[ ()\-]", "")
+    whole_phone = v.str.contains(_PHONE_CHARS) & compact.str.contains(_PHONE_DIGITS)
+    text = ~v.str.contains(_PLAIN_NUMBER) if numeric else pl.lit(True)
     return [
-        ("privacy_email", "e-mailadressen", v.str.contains(_EMAIL)),
-        ("privacy_telefoon", "telefoonnummers",
-         v.str.contains(_PHONE_CHARS) & compact.str.contains(_PHONE_DIGITS)),
-        # the elfproef itself runs only on values of BSN shape (see scan_identifiers)
-        ("privacy_bsn", "nummers die de BSN-elfproef doorstaan", v.str.contains(_BSN_SHAPE)),
-        ("privacy_adres", "een volledige postcode met huisnummer", v.str.contains(_POSTCODE_HOUSE)),
+        ("privacy_email", "e-mailadressen", text & v.str.contains(_EMAIL)),
+        ("privacy_telefoon", "telefoonnummers", whole_phone | (text & _phone_in_text(v))),
+        ("privacy_bsn", "nummers die de BSN-elfproef doorstaan", text & _bsn_in_text(v)),
+        ("privacy_adres", "een volledige postcode met huisnummer",
+         text & v.str.contains(_POSTCODE_HOUSE)),
     ]
 
 
@@ -125,11 +184,15 @@ def _birth_date_problem(df: pl.DataFrame, col: str, file: str) -> Problem | None
         f"of geboortejaar", int(old.get_column(LINE)[0]), col)
 
 
-def scan_identifiers(df: pl.DataFrame, file: str) -> list[Problem]:
+def scan_identifiers(df: pl.DataFrame, file: str, *, sheet: str | None = None,
+                     header_row: int = 1, numeric_columns: frozenset[str] = frozenset()
+                     ) -> list[Problem]:
     """Every column of a raw (all-string) frame that holds direct identifiers.
 
     ``df`` has the file's own headers; if it carries a ``_line`` column that gives each
     row's line number, otherwise row ``i`` is line ``i + 2`` (header = line 1).
+    ``numeric_columns`` are headers the contract reads as numbers (see :func:`_value_rules`);
+    ``sheet`` and ``header_row`` say where in a workbook the table lies.
     At most one problem per column and rule, naming the first line and the count.
     """
     if LINE not in df.columns:
@@ -143,23 +206,23 @@ def scan_identifiers(df: pl.DataFrame, file: str) -> list[Problem]:
             rule, what = header
             problems.append(Problem(
                 file, rule, f"kolomnaam wijst op een direct identificerend gegeven ({what}); "
-                "verwijder de kolom of vervang haar door een pseudoniem", None, col))
+                "verwijder de kolom of vervang haar door een pseudoniem", header_row, col,
+                sheet))
             continue
         if df.schema[col] != pl.String:
             continue
-        rules = _value_rules(col)
-        hits = df.select(
-            *[expr.fill_null(False).alias(rule) for rule, _, expr in rules], pl.col(LINE), col)
+        rules = _value_rules(col, col in numeric_columns)
+        hits = df.select(*[expr.fill_null(False).alias(rule) for rule, _, expr in rules],
+                         pl.col(LINE))
         for rule, what, _ in rules:
             matched = hits.filter(pl.col(rule))
-            if rule == "privacy_bsn":  # the elfproef runs on the few values of BSN shape only
-                digits = pl.col(col).str.strip_chars().str.replace_all(r"[ .\-]", "")
-                matched = matched.filter(elfproef(digits))
             if matched.height:
                 problems.append(Problem(
                     file, rule, f"kolom bevat {what} ({matched.height} waarde(n)); verwijder of "
-                    "pseudonimiseer deze gegevens", int(matched.get_column(LINE)[0]), col))
+                    "pseudonimiseer deze gegevens", int(matched.get_column(LINE)[0]), col,
+                    sheet))
         birth = _birth_date_problem(df, col, file)
         if birth:
-            problems.append(birth)
+            problems.append(Problem(birth.file, birth.rule, birth.message, birth.row,
+                                    birth.column, sheet))
     return problems
