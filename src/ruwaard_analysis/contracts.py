@@ -272,6 +272,7 @@ COST_LINES = Contract(
             "Aantal eenheden van het item per jaar (bij oplossing_eenmalig: eenmalig)",
             unit="eenheden van het item", min=0, aliases=("aantal", "hoeveelheid")),
     ),
+    unique=(("case_id", "scenario", "item_code"),),
 )
 
 PRICE_LIST = Contract(
@@ -388,7 +389,7 @@ INHABITANTS = Contract(
         Col("area_code", pl.String, "CBS-gebiedscode (BU.., WK.., GM.., NL01)",
             pattern=AREA_CODE_PATTERN, aliases=("regiocode", "gebiedscode", "wijkcode")),
         Col("year", pl.Int64, "Jaar", unit="jaar", min=1900, max=2100, aliases=("jaar",)),
-        Col("inhabitants", pl.Int64, "Aantal inwoners", unit="personen", min=0,
+        Col("inhabitants", pl.Int64, "Aantal inwoners", unit="personen", min=1,
             aliases=("inwoners", "aantal_inwoners")),
         Col("dwellings", pl.Int64, "Aantal woningen", unit="woningen", required=False, min=0,
             aliases=("woningen", "woningvoorraad")),
@@ -544,10 +545,12 @@ def _order_problems(wellbeing: pl.DataFrame, file: str) -> list[Problem]:
 
 
 def cross_table_problems(frames: dict[str, pl.DataFrame], files: dict[str, str]) -> list[Problem]:
-    """Rules between sources: unknown cases and price items, order of measurements.
+    """Rules between sources: unknown cases and price items, order of measurements,
+    measurements before the MDO.
 
-    ``frames`` are validated frames with :data:`LINE`; a source missing from ``frames``
-    (absent or itself invalid) skips the rules that need it.
+    ``frames`` are typed frames with :data:`LINE` (a file with type errors comes with every
+    row, the value that did not parse empty); a source missing from ``frames`` (absent,
+    unreadable, a wrong header or identifiers) skips the rules that need it.
     """
     problems: list[Problem] = []
     if "cases" in frames:
@@ -568,6 +571,35 @@ def cross_table_problems(frames: dict[str, pl.DataFrame], files: dict[str, str])
                 r[LINE], "item_code"))
     if "wellbeing" in frames:
         problems += _order_problems(frames["wellbeing"], files["wellbeing"])
+    if "wellbeing" in frames and "cases" in frames:
+        problems += _before_mdo_problems(frames["wellbeing"], frames["cases"],
+                                         files["wellbeing"], files["cases"])
+    return problems
+
+
+# A voormeting is taken at the intake, which may precede the MDO by a few weeks; every other
+# measurement comes after the MDO. The demo data put the voormeting 0-7 days before it.
+VOORMETING_BEFORE_MDO_DAYS = 31
+
+
+def _before_mdo_problems(wellbeing: pl.DataFrame, cases: pl.DataFrame, file: str,
+                         cases_file: str) -> list[Problem]:
+    """Measurements dated before their case's MDO (a voormeting: more than a month before)."""
+    mdo = (cases.select("case_id", "mdo_date").filter(pl.col("mdo_date").is_not_null())
+           .unique("case_id", keep="first"))
+    joined = wellbeing.join(mdo, on="case_id", how="inner")
+    earliest = (pl.when(pl.col("moment") == "voormeting")
+                .then(pl.col("mdo_date") - pl.duration(days=VOORMETING_BEFORE_MDO_DAYS))
+                .otherwise(pl.col("mdo_date")))
+    bad = joined.filter(pl.col("measured_on") < earliest).sort(LINE)
+    problems = []
+    for r in bad.iter_rows(named=True):
+        allowed = (f"; een voormeting mag hooguit {VOORMETING_BEFORE_MDO_DAYS} dagen vóór het "
+                   "MDO liggen" if r["moment"] == "voormeting" else "")
+        problems.append(Problem(
+            file, "meting_voor_mdo",
+            f"{r['moment']} van casus {r['case_id']} ({r['measured_on']}) ligt vóór het MDO "
+            f"({r['mdo_date']}, {cases_file}){allowed}", r[LINE], "measured_on"))
     return problems
 
 

@@ -11,14 +11,19 @@ comma, Dutch dates, ja/nee) and check the contract with pandera
 from __future__ import annotations
 
 import csv
+import functools
 import io as _io
+import json
+import os
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from . import config
 from .contracts import (
+    AREA_CODE_PATTERN,
     CONTRACTS,
     GGD_INDICATOR_LABELS,
     LINE,
@@ -70,9 +75,7 @@ def _read_csv(path: Path) -> pl.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _fail(path.name, "codering",
-                    "bestand is geen UTF-8; sla het in Excel op als 'CSV UTF-8 (door "
-                    f"komma's gescheiden)' (byte {exc.start})") from None
+        raise DataValidationError([_encoding_problem(path.name, data, exc.start)]) from None
     text, skipped = _split_preamble(text)
     header = text.partition("\n")[0]
     if not header.strip():
@@ -84,6 +87,22 @@ def _read_csv(path: Path) -> pl.DataFrame:
         problem = _csv_problem(path.name, text, separator, skipped, exc)
         raise DataValidationError([problem]) from None
     return df.with_row_index(LINE, offset=2 + skipped)
+
+
+def _encoding_problem(file: str, data: bytes, start: int) -> Problem:
+    """The line, character and column of the first byte that is not UTF-8."""
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    before = data[line_start:start].decode("utf-8", errors="replace")
+    header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").strip()
+    separator = max((";", ",", "\t"), key=header.count)
+    fields = header.split(separator)
+    index = before.count(separator)
+    column = fields[index].strip() if line > 1 and index < len(fields) else None
+    return Problem(file, "codering",
+                   f"teken {len(before) + 1} van de regel is geen UTF-8 (byte 0x{data[start]:02x}; "
+                   "waarschijnlijk Windows-1252/ANSI); sla het in Excel op als 'CSV UTF-8 (door "
+                   "komma's gescheiden)'", line, column)
 
 
 def _csv_problem(file: str, text: str, separator: str, skipped: int, exc: Exception) -> Problem:
@@ -170,12 +189,23 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     if suffix not in readers:
         raise _fail(path.name, "bestandsformaat",
                     f"onbekend bestandsformaat '{suffix}'; gebruik .csv, .xlsx of .parquet")
+    if path.is_symlink() and not path.exists():
+        raise _fail(path.name, "koppeling_kapot",
+                    f"snelkoppeling wijst naar een bestand dat niet bestaat ({os.readlink(path)})")
     if not path.is_file():
         raise _fail(str(path), "bestand_ontbreekt", "bestand bestaat niet")
     if sheet is not None and suffix != ".xlsx":
         raise _fail(path.name, "bestandsformaat", "alleen een Excel-bestand heeft werkbladen")
-    df = (_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path)
-          ).with_columns(pl.col(LINE).cast(pl.Int64))
+    try:
+        df = (_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path)
+              ).with_columns(pl.col(LINE).cast(pl.Int64))
+    except PermissionError:
+        raise _fail(path.name, "bestand_onleesbaar",
+                    "geen leesrechten voor dit bestand; vraag de beheerder van de map om "
+                    "leesrechten of kopieer het bestand") from None
+    except OSError as exc:
+        raise _fail(path.name, "bestand_onleesbaar",
+                    f"bestand kan niet gelezen worden: {exc.strerror or exc}") from None
     data_cols = [c for c in df.columns if c != LINE]
     df = df.rename({c: c.strip() for c in data_cols}).with_columns(
         pl.col(c.strip()).cast(pl.String).str.strip_chars().replace("", None)
@@ -237,20 +267,78 @@ def _fillable(contract: Contract, c: Col) -> bool:
 # --------------------------------------------------------------------------- typing
 
 
-def _number(col: str, has_comma: bool) -> pl.Expr:
-    v = pl.col(col).str.replace_all(r"[€\s\u00a0]", "")
-    if has_comma:  # decimal comma; a point may only group thousands (1.234,5)
+# Dutch thousands grouping or decimals? ``510.000`` alone could be either; ``1.600.000`` can
+# only group thousands; ``7.5``, ``0.125`` or ``12.3456`` can only be decimals.
+_AMBIGUOUS = r"^[-+]?[1-9]\d{0,2}\.\d{3}$"
+_GROUPED = r"^[-+]?[1-9]\d{0,2}(\.\d{3}){2,}(,\d+)?$"
+_POINT_DECIMAL = r"^[-+]?(\d*\.(\d{1,2}|\d{4,})|0\.\d+)([eE][-+]?\d+)?$"
+_AMBIGUOUS_INT = r"^[-+]?[1-9]\d{0,2}(,\d{3})+$"  # 13,100: English thousands or decimals?
+
+
+def _clean_number(col: str) -> pl.Expr:
+    return pl.col(col).str.replace_all(r"[€\s\u00a0]", "")
+
+
+def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True) -> dict[str, str]:
+    """How each number column of a text file is read: ``dutch`` (decimal comma, points group
+    thousands), ``point`` (decimal point) or ``refuse`` (values like ``510.000`` are refused
+    as ambiguous, the rest read with a decimal point).
+
+    A column decides by itself when it can (a comma or ``1.600.000``: dutch; ``7.5``:
+    point); a column whose only points are ambiguous follows the other number columns of
+    the file, and is refused when they do not tell either. Typed sources (``textual=False``:
+    Excel cells and Parquet, which hold numbers, not text) are never ambiguous.
+    """
+    floats = [c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None]
+    if not floats or df.height == 0:
+        return dict.fromkeys(floats, "point")
+    tests = {"comma": lambda v: v.str.contains(",", literal=True),
+             "grouped": lambda v: v.str.contains(_GROUPED),
+             "ambiguous": lambda v: v.str.contains(_AMBIGUOUS),
+             "decimal": lambda v: v.str.contains(_POINT_DECIMAL)}
+    row = df.select(test(_clean_number(c)).any().alias(f"{c}\x00{t}")
+                    for c in floats for t, test in tests.items()).row(0, named=True)
+    seen = {c: {t: bool(row[f"{c}\x00{t}"]) for t in tests} for c in floats}
+    modes = {}
+    for c, has in seen.items():
+        if has["comma"] or (has["grouped"] and not has["decimal"]):
+            modes[c] = "dutch"
+        elif has["decimal"] or not has["ambiguous"] or not textual:
+            modes[c] = "point"
+        else:
+            modes[c] = "unsure"
+    dutch = any(m == "dutch" for m in modes.values())
+    point = any(seen[c]["decimal"] for c in floats)
+    for c, m in modes.items():
+        if m == "unsure":
+            modes[c] = "dutch" if dutch and not point else "point" if point and not dutch \
+                else "refuse"
+    return modes
+
+
+def _number(col: str, mode: str) -> pl.Expr:
+    v = _clean_number(col)
+    if mode == "dutch":  # decimal comma; a point may only group thousands (1.234,5)
         ok = v.str.contains(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
         v = v.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     else:
         ok = v.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-    return pl.when(ok).then(v).cast(pl.Float64, strict=False)
+        if mode == "refuse":
+            ok = ok & ~v.str.contains(_AMBIGUOUS)
+    x = pl.when(ok).then(v).cast(pl.Float64, strict=False)
+    return pl.when(x.is_finite()).then(x)  # 1e309 is not a number anyone measured
 
 
 def _integer(col: str) -> pl.Expr:
-    v = pl.col(col).str.replace_all(r"\s", "")
-    ok = v.str.contains(r"^[-+]?\d+([.,]0+)?$")
-    return pl.when(ok).then(v.str.replace(r"[.,]0+$", "")).cast(pl.Int64, strict=False)
+    """Whole numbers: ``13100``, ``13.100`` (Dutch thousands), ``12,0`` / ``12.00`` (a number
+    program's decimals); never ``12.000`` as 12, and ``13,100`` is refused as ambiguous."""
+    v = pl.col(col).str.replace_all(r"[\s\u00a0]", "")
+    grouped = v.str.contains(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")
+    zero_decimals = v.str.contains(r"^[-+]?\d+[.,]0{1,2}$")
+    plain = v.str.contains(r"^[-+]?\d+$")
+    return (pl.when(grouped).then(v.str.replace_all(".", "", literal=True))
+            .when(zero_decimals).then(v.str.replace(r"[.,]0{1,2}$", ""))
+            .when(plain).then(v)).cast(pl.Int64, strict=False)
 
 
 def _date(col: str) -> pl.Expr:
@@ -285,12 +373,11 @@ _EXPECT = {
 }
 
 
-def _typed_expr(df: pl.DataFrame, c: Col) -> pl.Expr:
+def _typed_expr(c: Col, modes: dict[str, str]) -> pl.Expr:
     if c.allowed is not None:
         return _category(c.name, c)
     if c.dtype == pl.Float64:
-        has_comma = bool(df.get_column(c.name).str.contains(",", literal=True).any())
-        return _number(c.name, has_comma)
+        return _number(c.name, modes[c.name])
     if c.dtype == pl.Int64:
         return _integer(c.name)
     if c.dtype == pl.Date:
@@ -300,35 +387,61 @@ def _typed_expr(df: pl.DataFrame, c: Col) -> pl.Expr:
     return pl.col(c.name)
 
 
-def type_columns(df: pl.DataFrame, contract: Contract, file: str
-                 ) -> tuple[pl.DataFrame, list[Problem]]:
+_AMBIGUOUS_WHY = ("dubbelzinnig: duizendtallen of decimalen? Schrijf het getal zonder "
+                  "scheidingstekens voor duizendtallen (510000) of met een decimale komma "
+                  "(510,000 of 510,5)")
+
+
+def _why(c: Col, mode: str | None) -> pl.Expr:
+    """(rule, message) of a value of column ``c`` that did not parse, as an expression."""
+    v = _clean_number(c.name)
+    if c.allowed is not None:
+        return pl.format("{}|'{}': onbekende waarde; toegestaan: " + ", ".join(c.allowed),
+                         pl.lit("toegestane_waarden"), pl.col(c.name))
+    default = pl.format("type|'{}' is " + _EXPECT[c.dtype], pl.col(c.name))
+    if c.dtype == pl.Float64:
+        infinite = v.cast(pl.Float64, strict=False).is_infinite() | v.str.contains(
+            r"(?i)^[-+]?(nan|inf|infinity)$")
+        ambiguous = v.str.contains(_AMBIGUOUS) if mode == "refuse" else pl.lit(False)
+        return (pl.when(ambiguous).then(pl.format("dubbelzinnig_getal|'{}' is " + _AMBIGUOUS_WHY,
+                                                  pl.col(c.name)))
+                .when(infinite).then(pl.format("type|'{}' is geen eindig getal", pl.col(c.name)))
+                .otherwise(default))
+    if c.dtype == pl.Int64:
+        return (pl.when(v.str.contains(_AMBIGUOUS_INT))
+                .then(pl.format("dubbelzinnig_getal|'{}' is " + _AMBIGUOUS_WHY, pl.col(c.name)))
+                .otherwise(default))
+    return default
+
+
+def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bool = True,
+                 keep_bad_rows: bool = False) -> tuple[pl.DataFrame, list[Problem]]:
     """Text columns to the contract's dtypes; every value that does not parse is a problem.
 
     Rows with such a value are left out of the returned frame (the problems say why),
-    so the contract checks that follow do not report them a second time.
+    so the contract checks that follow do not report them a second time; with
+    ``keep_bad_rows`` they stay, the value that did not parse empty (for the rules
+    between files, which must see every case). ``textual``: the file is text (CSV), where
+    ``510.000`` may be ambiguous (:func:`number_modes`).
     """
+    modes = number_modes(df, contract, textual)
     typed = df.with_columns(
-        _typed_expr(df, c).cast(c.dtype).alias(c.name) for c in contract.columns)
-    bad_masks = {c.name: df.get_column(c.name).is_not_null() & typed.get_column(c.name).is_null()
-                 for c in contract.columns}
+        _typed_expr(c, modes).cast(c.dtype).alias(c.name) for c in contract.columns)
+    bad = pl.DataFrame({c.name: df.get_column(c.name).is_not_null()
+                        & typed.get_column(c.name).is_null() for c in contract.columns})
     problems = []
     for c in contract.columns:
-        mask = bad_masks[c.name]
+        mask = bad.get_column(c.name)
         if not mask.any():
             continue
-        bad = df.filter(mask).select(LINE, c.name)
-        if c.allowed is not None:
-            why = f"onbekende waarde; toegestaan: {', '.join(c.allowed)}"
-            rule = "toegestane_waarden"
-        else:
-            why, rule = _EXPECT[c.dtype], "type"
-        for line, value in bad.iter_rows():
-            problems.append(Problem(file, rule, f"'{value}' is {why}" if rule == "type"
-                                    else f"'{value}': {why}", line, c.name))
-    any_bad = pl.Series([False] * df.height)
-    for mask in bad_masks.values():
-        any_bad = any_bad | mask
-    return typed.filter(~any_bad), problems
+        rows = df.filter(mask).select(LINE, _why(c, modes.get(c.name)).alias("why"))
+        for line, why in rows.iter_rows():
+            rule, message = why.split("|", 1)
+            problems.append(Problem(file, rule, message, line, c.name))
+    if keep_bad_rows:
+        return typed, problems
+    any_bad = bad.select(pl.any_horizontal(pl.all())).to_series() if bad.width else None
+    return (typed if any_bad is None else typed.filter(~any_bad)), problems
 
 
 # --------------------------------------------------------------------------- StatLine 50120NED
@@ -487,48 +600,87 @@ def _empty_frame(contract: Contract) -> pl.DataFrame:
     return pl.DataFrame(schema={LINE: pl.Int64, **{c.name: c.dtype for c in contract.columns}})
 
 
-def _check(key: str, path: Path, sheet: str | None
-           ) -> tuple[pl.DataFrame | None, list[Problem]]:
+def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
+           ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    """(typed frame, frame for the rules between files, problems) of one file or sheet.
+
+    The second frame keeps every row of a table whose header is right, also rows with a
+    value that did not parse (that value empty), so that a type error in ``cases`` does
+    not hide an unknown case in ``wellbeing``. Tables with identifiers give no frame at all.
+    """
     file = path.name
     if key not in CONTRACTS:
-        return None, [Problem(file, "onbekende_bron",
-                              f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
+        return None, None, [Problem(file, "onbekende_bron",
+                                    f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
     contract = CONTRACTS[key]
     try:
         raw = read_raw(path, sheet)
     except DataValidationError as exc:
-        return None, exc.problems
-    privacy = scan_identifiers(raw, file)
+        return None, None, exc.problems
+    privacy = scan_identifiers(raw, file, numeric_columns=_numeric_headers(raw, contract))
+    if sheet is None and path.suffix.lower() == ".xlsx":
+        privacy += scan_other_sheets(path, used=sheet_names(path)[:1])
     if privacy:
-        return None, privacy
+        return None, None, privacy
     if raw.height == 0:
         if sheet is not None:  # an empty worksheet of a workbook adds nothing
-            return _empty_frame(contract), []
-        return None, [Problem(file, "leeg_bestand", "het bestand bevat geen gegevensrijen")]
+            return _empty_frame(contract), _empty_frame(contract), []
+        return None, None, [Problem(file, "leeg_bestand", "het bestand bevat geen gegevensrijen")]
     problems: list[Problem] = []
     if key == "ggd_indicators" and is_statline_export(raw):
         raw, problems = statline_to_long(raw, file)
         if problems:
-            return None, _sorted(problems)
+            return None, None, _sorted(problems)
     if key == "positive_health":
         raw = positive_health_long(raw)
     df, problems = _map_headers(raw, contract, file)
     if problems:
-        return None, _sorted(problems)
+        return None, None, _sorted(problems)
     df, problems = _drop_example_rows(df, key, file)
     if df.height == 0 and not problems:
         if sheet is not None:
-            return _empty_frame(contract), []
-        return None, [Problem(file, "leeg_bestand",
-                              "het bestand bevat geen gegevensrijen (alleen de voorbeeldrij)")]
+            return _empty_frame(contract), _empty_frame(contract), []
+        return None, None, [Problem(file, "leeg_bestand",
+                                    "het bestand bevat geen gegevensrijen (alleen de "
+                                    "voorbeeldrij)")]
     if key == "ggd_indicators":
         df, label_problems = _fill_indicator_labels(df, file)
         problems += label_problems
-    typed, type_problems = type_columns(df, contract, file)
+    textual = path.suffix.lower() == ".csv"
+    every_row, type_problems = type_columns(df, contract, file, textual=textual,
+                                            keep_bad_rows=True)
+    typed, _ = type_columns(df, contract, file, textual=textual) if type_problems \
+        else (every_row, [])
     problems += type_problems + validate_frame(typed, contract, file)
+    problems += _area_problems(typed, contract, file)
+    problems += _export_problems(typed, contract, file, export or export_date(path))
     if problems:
-        return None, _sorted(problems)
-    return typed, []
+        return None, every_row, _sorted(problems)
+    return typed, every_row, []
+
+
+def _numeric_headers(raw: pl.DataFrame, contract: Contract) -> frozenset[str]:
+    """The table's headers that the contract reads as numbers (amounts are not BSNs)."""
+    lookup = contract.header_map()
+    numeric = {c.name for c in contract.columns if c.dtype in (pl.Float64, pl.Int64)}
+    return frozenset(h for h in raw.columns if lookup.get(normalize_name(h)) in numeric)
+
+
+def scan_other_sheets(path: Path, used: list[str] | tuple[str, ...]) -> list[Problem]:
+    """The privacy gate on every worksheet of a workbook that is not read as data (``used``):
+    a toelichting, notes, a forgotten copy. Identifiers anywhere in the file refuse it."""
+    problems = []
+    for name in sheet_names(path):
+        if name in used:
+            continue
+        try:
+            raw = read_raw(path, name)
+            header_row = xlsx_header(path, name)[0]
+        except DataValidationError as exc:
+            problems += [replace(p, sheet=name) for p in exc.problems]
+            continue
+        problems += scan_identifiers(raw, path.name, sheet=name, header_row=header_row)
+    return problems
 
 
 def _cell_letters(path: Path, sheet: str | None, contract: Contract | None
@@ -582,12 +734,19 @@ def check_file(key: str, path: Path, sheet: str | None = None
     cell (``welbevinden!C14``). Example rows (id ``VOORBEELD`` directly under the header)
     are left out.
     """
-    path = Path(path)
-    df, problems = _check(key, path, sheet)
+    df, _, problems = _check_located(key, Path(path), sheet)
+    return df, problems
+
+
+def _check_located(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
+                   ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    df, every_row, problems = _check(key, path, sheet, export)
     if problems:
         name, header_row, letters = _cell_letters(path, sheet, CONTRACTS.get(key))
-        problems = _locate(problems, name, header_row, letters)
-    return df, problems
+        own = [p for p in problems if p.sheet is None]  # other sheets' problems are located
+        problems = _locate(own, name, header_row, letters) + [p for p in problems
+                                                               if p.sheet is not None]
+    return df, every_row, problems
 
 
 def _load_checked(key: str, path: Path) -> pl.DataFrame:
@@ -693,6 +852,93 @@ def load_cbs_areas() -> pl.DataFrame:
         raise DataValidationError([Problem(str(path), "referentiebestand", str(exc))]) from exc
 
 
+# --------------------------------------------------------------------------- areas, export date
+
+_AREA_KEYS = ("ggd_indicators", "inhabitants")
+
+
+@functools.lru_cache(maxsize=1)
+def _known_areas() -> pl.Series:
+    return load_cbs_areas().get_column("area_code")
+
+
+def _area_problems(df: pl.DataFrame, contract: Contract, file: str) -> list[Problem]:
+    """Area codes that are not in the project's CBS list (Nederland, Oss, its wijken); a
+    buurt code must lie in one of those wijken (BU08280601 lies in WK082806)."""
+    if contract.key not in _AREA_KEYS or df.height == 0:
+        return []
+    known = _known_areas()
+    code = pl.col("area_code")
+    wijk_of_buurt = pl.lit("WK") + code.str.slice(2, 6)
+    ok = code.is_in(known.implode()) | (code.str.starts_with("BU")
+                                        & wijk_of_buurt.is_in(known.implode()))
+    shaped = code.str.contains(AREA_CODE_PATTERN)
+    bad = df.filter(shaped & ~ok).select(LINE, "area_code")
+    return [Problem(file, "onbekend_gebied",
+                    f"gebiedscode '{value}' staat niet in de CBS-gebiedenlijst van het project "
+                    f"({CBS_AREAS_FILE}: Nederland, Oss en de wijken van Oss; een buurtcode "
+                    "hoort bij een van die wijken)", line, "area_code")
+            for line, value in bad.iter_rows()]
+
+
+@dataclass(frozen=True)
+class ExportDate:
+    """The date the data were exported: no date in them can lie after it."""
+
+    day: date
+    source: str  # Dutch: where it comes from, for the message
+
+
+EXPORT_METADATA = "metadata.json"
+# Dates that may lie in the future of an export: a solution can be planned.
+_FUTURE_ALLOWED = {"solution_start_date"}
+
+
+def export_date(path: Path) -> ExportDate:
+    """The export date of a data file: ``export_date`` in the folder's ``metadata.json``
+    (``"2019-03-01"``) when given, else the day the file was last changed (a copy is
+    changed later than the export, so this is never too early)."""
+    given, _ = _metadata_export_date(Path(path).parent)
+    if given is not None:
+        return given
+    day = date.fromtimestamp(Path(path).stat().st_mtime)
+    return ExportDate(day, f"de wijzigingsdatum van {Path(path).name}")
+
+
+def _metadata_export_date(folder: Path) -> tuple[ExportDate | None, Problem | None]:
+    meta = folder / EXPORT_METADATA
+    if not meta.is_file():
+        return None, None
+    try:
+        value = json.loads(meta.read_text(encoding="utf-8")).get("export_date")
+    except (OSError, ValueError, AttributeError) as exc:
+        return None, Problem(EXPORT_METADATA, "exportdatum",
+                             f"{EXPORT_METADATA} kan niet gelezen worden: {exc}")
+    if value is None:
+        return None, None
+    try:
+        return ExportDate(date.fromisoformat(str(value)), f"export_date in {EXPORT_METADATA}"), \
+            None
+    except ValueError:
+        return None, Problem(EXPORT_METADATA, "exportdatum",
+                             f"export_date '{value}' is geen datum zoals 2019-03-01", None,
+                             "export_date")
+
+
+def _export_problems(df: pl.DataFrame, contract: Contract, file: str, export: ExportDate
+                     ) -> list[Problem]:
+    problems = []
+    for c in contract.columns:
+        if c.dtype != pl.Date or c.name in _FUTURE_ALLOWED:
+            continue
+        late = df.filter(pl.col(c.name) > export.day).select(LINE, c.name)
+        problems += [Problem(file, "datum_na_export",
+                             f"datum {value} ligt na de exportdatum van de gegevens "
+                             f"({export.day}, {export.source})", line, c.name)
+                     for line, value in late.iter_rows()]
+    return problems
+
+
 # --------------------------------------------------------------------------- folders
 
 
@@ -772,10 +1018,22 @@ def _scan_folder(folder: Path) -> tuple[dict[str, list[Part]], list[Problem]]:
     problems = []
     for path in sorted(folder.iterdir()):
         name = path.name
-        if (not path.is_file() or name.startswith((".", "~$"))
-                or path.suffix.lower() not in DATA_SUFFIXES):
+        if name.startswith((".", "~$")) or path.suffix.lower() not in DATA_SUFFIXES:
             continue  # README.md, metadata.json, Excel lock files ...
-        parts, file_problems = file_parts(path)
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(name, "koppeling_kapot",
+                                    "snelkoppeling wijst naar een bestand dat niet bestaat "
+                                    f"({os.readlink(path)})"))
+            continue
+        if not path.is_file():
+            continue
+        try:
+            parts, file_problems = file_parts(path)
+        except PermissionError:
+            problems.append(Problem(name, "bestand_onleesbaar",
+                                    "geen leesrechten voor dit bestand; vraag de beheerder van "
+                                    "de map om leesrechten of kopieer het bestand"))
+            continue
         problems += file_problems
         for part in parts:
             if part.sheet is None:
@@ -885,33 +1143,60 @@ def _collect(folder: Path, sources: list[str] | None
     for key in REFERENCE_KEYS:
         if key not in found and reference_path(key).is_file():
             found[key] = [Part(key, reference_path(key))]
-    wanted = list(found) if sources is None else list(sources)
+    if sources is None:  # the whole folder: every source the yearly analysis reads
+        complete = Path(folder).is_dir() and not any(p.rule == "geen_bestanden"
+                                                     for p in problems)
+        wanted = list(found) + [k for k in SOURCE_KEYS if complete and k not in found]
+    else:
+        wanted = list(sources)
     for key in wanted:
         if key not in CONTRACTS:
             problems.append(Problem(str(folder), "onbekende_bron",
                                     f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}"))
         elif key not in found:
             problems.append(Problem(str(folder), "bron_ontbreekt",
-                                    f"geen bestand voor bron '{key}' in deze map"))
+                                    f"geen bestand voor bron '{key}' in deze map (nodig voor de "
+                                    "jaarlijkse analyse)"))
+    given, meta_problem = _metadata_export_date(Path(folder))
+    if meta_problem is not None:
+        problems.append(meta_problem)
     frames: dict[str, pl.DataFrame] = {}
+    every_row: dict[str, pl.DataFrame] = {}
     index: list[Part] = []
     for key in (k for k in wanted if k in found):
-        checked = []
+        checked, rows = [], []
         for part in found[key]:
-            df, part_problems = check_file(key, part.path, part.sheet)
+            export = given if given is not None and part.path.parent == Path(folder) else None
+            df, part_rows, part_problems = _check_located(key, part.path, part.sheet, export)
             problems += part_problems
+            offset = pl.col(LINE) + len(index) * _PART_STRIDE
             if df is not None:
-                checked.append(df.with_columns(pl.col(LINE) + len(index) * _PART_STRIDE))
+                checked.append(df.with_columns(offset))
+            if part_rows is not None:
+                rows.append(part_rows.with_columns(offset))
             index.append(part)
         if len(checked) == len(found[key]):  # only sources without problems are combined
             frames[key] = pl.concat(checked)
+        if rows:  # the rules between files see every row of every readable table
+            every_row[key] = pl.concat(rows)
+    problems += _workbook_privacy(found)
     cross = _case_conflicts(frames, index)
     for key, df in frames.items():
         if key not in CASE_SOURCES and len(found[key]) > 1:
             cross += _unique_across_parts(key, df, index)
     names = {key: _files_text(parts) for key, parts in found.items()}
-    cross += cross_table_problems(frames, names)
+    cross += cross_table_problems(every_row, names)
     return frames, problems + _back_to_parts(cross, index)
+
+
+def _workbook_privacy(found: dict[str, list[Part]]) -> list[Problem]:
+    """The privacy gate on the sheets of each workbook that hold no source (toelichting, ...)."""
+    used: dict[Path, list[str]] = {}
+    for parts in found.values():
+        for part in parts:
+            if part.sheet is not None:
+                used.setdefault(part.path, []).append(part.sheet)
+    return [p for path, sheets in used.items() for p in scan_other_sheets(path, sheets)]
 
 
 def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, pl.DataFrame]:
@@ -925,6 +1210,18 @@ def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, 
         privacy = all(p.rule.startswith("privacy_") for p in problems)
         raise (PrivacyError if privacy else DataValidationError)(problems)
     return {key: df.drop(LINE) for key, df in frames.items()}
+
+
+def report_year_problems(folder: Path, year: int) -> list[Problem]:
+    """The problem of a report year outside the years the folder's cases cover (or none)."""
+    from .report_year import report_year_problem
+
+    found, _ = _scan_folder(Path(folder))
+    frames = [check_file("cases", part.path, part.sheet)[0] for part in found.get("cases", [])]
+    if not frames or any(f is None for f in frames):
+        return []
+    problem = report_year_problem(year, pl.concat(frames), _files_text(found["cases"]))
+    return [] if problem is None else [problem]
 
 
 def validate_folder(folder: Path) -> list[Problem]:

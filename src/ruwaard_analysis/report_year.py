@@ -16,6 +16,7 @@ from datetime import date
 import polars as pl
 
 from . import config
+from .errors import Problem
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,21 @@ def cases_handled_by(cases: pl.DataFrame, moments: list[date]) -> pl.DataFrame:
         },
         schema={"date": pl.Date, "cases_handled": pl.Int64},
     )
+
+
+def report_year_problem(year: int, cases: pl.DataFrame, file: str) -> Problem | None:
+    """A problem when report year ``year`` lies outside the MDO years of ``cases``.
+
+    The data cover the years from the first to the last MDO: a report over an earlier year
+    would hold nothing, one over a later year would present old data as that year's.
+    """
+    years = cases.get_column("mdo_year").drop_nulls()
+    if years.len() == 0:
+        return None
+    first, last = int(years.min()), int(years.max())
+    if first <= year <= last:
+        return None
+    return Problem(file, "rapportjaar",
+                   f"rapportjaar {year} ligt buiten de gegevens: de casussen beslaan de "
+                   f"MDO-jaren {first} t/m {last}; kies met --year een jaar van {first} t/m "
+                   f"{last}")

@@ -138,8 +138,10 @@ CROSS_RULES = [
                                                     "case_id")),
     ("cost_lines", "C0002,huidig,GGZ02", "C0002,huidig,XX99",
      ("cost_lines.csv", "onbekend_prijsitem", 6, "item_code")),
-    ("wellbeing", "C0001,nameting,2016-04-10", "C0001,nameting,2016-02-01",
+    ("wellbeing", "C0001,voormeting,2016-02-28", "C0001,voormeting,2016-04-20",
      ("wellbeing.csv", "volgorde_metingen", 3, "measured_on")),
+    ("wellbeing", "C0002,voormeting,2016-05-03", "C0002,voormeting,2016-03-01",
+     ("wellbeing.csv", "meting_voor_mdo", 5, "measured_on")),
     ("wellbeing", "C0001,herhaalmeting,2016-10-01", "C0001,herhaalmeting,2016-04-01",
      ("wellbeing.csv", "volgorde_metingen", 4, "measured_on")),
 ]

@@ -49,7 +49,7 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
     template = KernelTemplate(opts.kernel_name) if to_run and opts.fork_kernels else None
     try:
         if to_run:
-            validate_inputs(opts.data_dir, opts.validate)
+            validate_inputs(opts.data_dir, opts.validate, year)
         with Staging(year, results_dir, executed_dir) as stage:
             timings = execute_notebooks(plan, to_run, opts, stage, template)
             owner, notebook_outputs = stage.collect(plan, hits, old)
@@ -87,14 +87,21 @@ def _unchanged(plan: YearPlan, old: dict | None) -> bool:
     return same_except_commit(old, candidate)
 
 
-def validate_inputs(data_dir: Path, validate: bool | Callable[[Path], list]) -> None:
-    """Fail fast with the data problems before any notebook runs."""
+def validate_inputs(data_dir: Path, validate: bool | Callable[[Path], list],
+                    year: int | None = None) -> None:
+    """Fail fast with the data problems before any notebook runs; with the data contracts
+    (``validate=True``) also a report ``year`` outside the years the cases cover."""
     if validate is False:
         return
     if validate is True:
-        from ..loaders import validate_folder
+        from ..loaders import report_year_problems, validate_folder
 
-        validate = validate_folder
+        problems = validate_folder(Path(data_dir))
+        if not problems and year is not None:
+            problems = report_year_problems(Path(data_dir), year)
+        if problems:
+            raise DataValidationError(list(problems))
+        return
     problems = validate(Path(data_dir))
     if problems:
         raise DataValidationError(list(problems))
