@@ -18,6 +18,12 @@ CASES_HEADER = ["Casusnummer", "Datum MDO", "Jaar MDO", "Randvoorwaarde wonen",
 WELLBEING_HEADER = ["Casusnummer", "Meetmoment", "Meetdatum", "Cijfer"]
 
 
+
+def partial_folder_problems(folder):
+    """validate_folder of a folder that leaves out most sources on purpose (#12 reports those
+    as bron_ontbreekt; these tests are about the workbooks)."""
+    return [p for p in loaders.validate_folder(folder) if p.rule != "bron_ontbreekt"]
+
 def case_row(case: str, day: date = date(2017, 3, 2)) -> list:
     return [case, day, day.year, "ja", "nee", "nee", "nee", "ja"]
 
@@ -56,7 +62,7 @@ def test_every_source_sheet_is_read_and_example_rows_are_skipped(tmp_path):
 
 def test_a_wrong_cell_is_named_as_excel_shows_it(tmp_path):
     intake(tmp_path / "intake.xlsx", ["A-1", "A-2"], {"A-1": 4.5, "A-2": 11})
-    problems = loaders.validate_folder(tmp_path)
+    problems = partial_folder_problems(tmp_path)
     assert [(p.file, p.sheet, p.cell, p.rule) for p in problems] == [
         ("intake.xlsx", "welbevinden", "D4", "bereik")]
     assert str(problems[0]).startswith("intake.xlsx, welbevinden!D4, kolom 'score': [bereik]")
@@ -73,7 +79,7 @@ def test_sheet_and_cell_follow_rows_and_columns_above_and_left_of_the_header(tmp
 def test_a_case_in_two_workbooks_is_a_conflict_naming_both_files(tmp_path):
     intake(tmp_path / "a_jansen.xlsx", ["A-1", "X-9"])
     intake(tmp_path / "b_pietersen.xlsx", ["B-1", "X-9"])
-    problems = loaders.validate_folder(tmp_path)
+    problems = partial_folder_problems(tmp_path)
     assert [(p.file, p.rule, p.sheet, p.cell) for p in problems] == [
         ("b_pietersen.xlsx", "casusconflict", "casussen", "A4")]
     assert "a_jansen.xlsx en b_pietersen.xlsx" in problems[0].message
@@ -93,7 +99,7 @@ def test_measurements_of_a_case_in_another_workbook_are_a_conflict(tmp_path):
     intake(tmp_path / "a.xlsx", ["A-1"])
     workbook(tmp_path / "b.xlsx", {"welbevinden": [
         WELLBEING_HEADER, ["A-1", "nameting", date(2017, 5, 1), 7]]})
-    assert [(p.file, p.rule, p.cell) for p in loaders.validate_folder(tmp_path)] == [
+    assert [(p.file, p.rule, p.cell) for p in partial_folder_problems(tmp_path)] == [
         ("b.xlsx", "casusconflict", "A2")]
 
 
@@ -104,7 +110,7 @@ def test_an_unknown_sheet_with_content_and_a_stray_example_row_are_problems(tmp_
     wb.create_sheet("notities")["B2"] = "iets"
     wb["casussen"].append(case_row("voorbeeld"))
     wb.save(tmp_path / "a.xlsx")
-    problems = loaders.validate_folder(tmp_path)
+    problems = partial_folder_problems(tmp_path)
     assert sorted((p.rule, p.sheet, p.cell) for p in problems) == [
         ("onbekend_werkblad", "notities", None), ("voorbeeldrij", "casussen", "A4")]
 
@@ -123,7 +129,7 @@ def test_a_row_repeated_in_another_workbook_is_named_with_both_files(tmp_path):
     workbook(tmp_path / "a.xlsx", {"positieve_gezondheid": [header, row]})
     workbook(tmp_path / "b.xlsx", {"positieve_gezondheid": [
         header, [*row[:3], "meedoen_2", 7], row]})
-    problems = loaders.validate_folder(tmp_path)
+    problems = partial_folder_problems(tmp_path)
     assert [(p.file, p.rule, p.sheet, p.cell) for p in problems] == [
         ("b.xlsx", "uniek", "positieve_gezondheid", "A3")]
     assert "staat ook in a.xlsx" in problems[0].message
