@@ -47,6 +47,13 @@ def serial(day: date) -> str:
     return str((day - EXCEL_EPOCH).days)
 
 
+
+def workbook_problems(folder):
+    """validate_folder of a folder with only the intake workbook: the sources the workbook
+    does not hold (GGD, inhabitants, budget, visitors) are reported missing (#12), the rest
+    must be clean."""
+    return [p for p in loaders.validate_folder(folder) if p.rule != "bron_ontbreekt"]
+
 def test_sheets_headers_and_layout_come_from_the_contracts(template):
     wb = openpyxl.load_workbook(template)
     assert wb.sheetnames == ["toelichting", "casussen", "welbevinden", "kostenregels",
@@ -135,12 +142,12 @@ def test_the_notes_sheet_says_what_each_sheet_is_for_and_what_never_to_enter(tem
 
 def test_the_empty_workbook_validates_and_its_example_rows_are_valid_data(template, tmp_path):
     shutil.copy(template, tmp_path / "leeg.xlsx")
-    assert loaders.validate_folder(tmp_path) == []
+    assert workbook_problems(tmp_path) == []
     wb = openpyxl.load_workbook(tmp_path / "leeg.xlsx")
     for key in FILL_SOURCES:
         wb[sheets.SHEET_NAMES[key]].cell(2, 1).value = "C-1"  # the example as a real row
     wb.save(tmp_path / "leeg.xlsx")
-    assert loaders.validate_folder(tmp_path) == []
+    assert workbook_problems(tmp_path) == []
     frames = loaders.load_folder(tmp_path, sources=list(FILL_SOURCES))
     for key in FILL_SOURCES:
         row = frames[key].row(0, named=True)
@@ -204,6 +211,6 @@ def test_libreoffice_opens_the_workbook_and_its_copy_still_loads(template, tmp_p
     assert openpyxl.load_workbook(copy).sheetnames == openpyxl.load_workbook(
         template).sheetnames
     (out / "werkboek.pdf").unlink()
-    assert loaders.validate_folder(out) == []
+    assert workbook_problems(out) == []
     ws = openpyxl.load_workbook(copy)["welbevinden"]
     assert {dv.type for dv in ws.data_validations.dataValidation} >= {"list", "date", "decimal"}
