@@ -58,7 +58,8 @@ def _rows(results: dict) -> list[str]:
                     f"{yes(s['bootstrap200_target_met'])} |")
     c = results.get("costs")
     if c:
-        rows.append(f"| `costs` | pricing + per case + per payer, {c['n_lines']:,} cost lines | "
+        lines = f"{c['n_lines']:_}".replace("_", ".")
+        rows.append(f"| `costs` | pricing + per case + per payer, {lines} cost lines | "
                     f"{_n(c['polars_best_s'])} s, {c['polars_peak_rss_mb']:.0f} MB | "
                     f"{_n(c['straightforward_best_s'])} s, "
                     f"{c['straightforward_peak_rss_mb']:.0f} MB (pandas) | "
