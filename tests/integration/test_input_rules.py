@@ -297,3 +297,20 @@ def test_validate_and_run_never_show_a_traceback_for_these(folder, tmp_path, cap
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
     assert "[uniek]" in err and "[privacy_telefoon]" in err and "[koppeling_kapot]" in err
+
+
+def test_run_names_an_unreadable_input_instead_of_a_traceback(folder, monkeypatch, capsys):
+    from ruwaard_analysis.run import plan
+
+    real = plan.sha256_file
+
+    def sha256_file(path):
+        if Path(path).name == "visitors.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(plan, "sha256_file", sha256_file)
+    code = cli.main(["run", "--year", "2017", "--data", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "visitors.csv: [bestand_onleesbaar] geen leesrechten" in err

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
-from ..errors import PipelineError
+from ..errors import DataValidationError, PipelineError, Problem
 from ..sheets import file_sources
 from .fingerprint import (
     find_inputs,
@@ -80,6 +80,24 @@ def _display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _input_hashes(paths: dict[str, Path]) -> dict[str, str]:
+    """sha256 of every input; an unreadable one is a data problem, named, not a traceback."""
+    hashes, problems = {}, []
+    for name, path in paths.items():
+        try:
+            hashes[name] = sha256_file(path)
+        except PermissionError:
+            problems.append(Problem(name, "bestand_onleesbaar",
+                                    "geen leesrechten voor dit bestand; vraag de beheerder van "
+                                    "de map om leesrechten of kopieer het bestand"))
+        except OSError as exc:
+            problems.append(Problem(name, "bestand_onleesbaar",
+                                    f"bestand kan niet gelezen worden: {exc.strerror or exc}"))
+    if problems:
+        raise DataValidationError(problems)
+    return hashes
+
+
 def plan_year(
     year: int,
     *,
@@ -95,7 +113,7 @@ def plan_year(
     if not notebooks:
         raise PipelineError(f"geen notebooks (*.ipynb) gevonden in {notebooks_dir}")
     input_paths = find_inputs(data_dir)
-    inputs = {name: sha256_file(p) for name, p in input_paths.items()}
+    inputs = _input_hashes(input_paths)
     provides = {name: file_sources(p) for name, p in input_paths.items()}  # workbooks: many
     lib = {rel: sha256_file(p) for rel, p in library_files(library_dir).items()}
     library_sha = sha256_json(lib)

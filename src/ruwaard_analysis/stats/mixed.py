@@ -7,6 +7,10 @@ Cases with a missing follow-up stay in the model and contribute what they
 have (valid under missing-at-random), unlike a complete-case repeated-measures ANOVA. For
 balanced, complete data the fit equals the repeated-measures ANOVA (the tests check this).
 
+Standard errors: ``(X'V^-1 X)^-1`` at the REML variance components (:func:`gls_covariance`),
+as lme4, nlme and SAS report them, not statsmodels' inverse Hessian (slightly larger on
+unbalanced data); for balanced data the two are equal.
+
 Inference: statsmodels gives Wald z statistics; with 13-25 cases that is too optimistic, so
 the contrasts use a t distribution with the *between-within* degrees of freedom
 ``n_obs - n_cases - (n_moments - 1)`` (SAS ``ddfm=bw``; equals the ANOVA error df
@@ -40,6 +44,7 @@ __all__ = [
     "Contrast",
     "MixedModelResult",
     "moment_means_model",
+    "gls_covariance",
     "DEFAULT_MOMENTS",
 ]
 
@@ -164,6 +169,25 @@ def _prepare(
     return sub
 
 
+def gls_covariance(x: np.ndarray, groups: np.ndarray, var_intercept: float,
+                   var_residual: float) -> np.ndarray:
+    """Covariance of the fixed effects, ``(X' V^-1 X)^-1`` at the given variance components.
+
+    ``V`` is block-diagonal: per case ``var_residual * I + var_intercept * J``, whose inverse
+    is ``(I - w J) / var_residual`` with ``w = var_intercept / (var_residual + m *
+    var_intercept)`` for a case with ``m`` scores. This is what lme4 (``vcov``), nlme and
+    SAS PROC MIXED report; statsmodels' ``cov_params()`` inverts the numerical Hessian of
+    all parameters instead, which on unbalanced data comes out slightly larger (about 0,1%
+    for a moment with missing cases). ``groups`` are case numbers ``0..n_cases-1``.
+    """
+    sums = np.zeros((int(groups.max()) + 1, x.shape[1]))
+    np.add.at(sums, groups, x)  # per case: X_i' 1
+    m = np.bincount(groups).astype(float)
+    w = var_intercept / (var_residual + m * var_intercept)
+    xtvx = (x.T @ x - sums.T @ (w[:, None] * sums)) / var_residual
+    return np.linalg.inv(xtvx)
+
+
 def moment_means_model(
     df: pl.DataFrame,
     *,
@@ -256,7 +280,7 @@ def moment_means_model(
         raise ModelFitError("not_converged", "; ".join(messages))
 
     fe = np.asarray(res.fe_params, dtype=float)
-    cov = np.asarray(res.cov_params(), dtype=float)[:k, :k]
+    cov = gls_covariance(x, groups, var_re, var_e)
     def tq(dof: int) -> float:
         return float(_st.t.ppf(0.5 + confidence / 2.0, dof))
 

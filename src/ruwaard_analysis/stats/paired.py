@@ -59,12 +59,14 @@ __all__ = [
 WILCOXON_VARIANTS = {
     "exact": (
         "Wilcoxon signed-rank test, exact null distribution (fewer than 50 non-zero "
-        "differences, no ties, no zero differences); equals R wilcox.test(paired = TRUE)"
+        "differences, no ties, no zero differences); equals R wilcox.test(paired = TRUE, "
+        "digits.rank = 7)"
     ),
     "normal_cc": (
         "Wilcoxon signed-rank test, normal approximation with continuity correction and "
         "tie-corrected variance, zero differences dropped (Wilcoxon's method); equals R "
-        "wilcox.test(paired = TRUE, exact = NULL, correct = TRUE) when R cannot use the exact test"
+        "wilcox.test(paired = TRUE, correct = TRUE, digits.rank = 7) when R cannot use the exact "
+        "test"
     ),
 }
 
@@ -271,7 +273,15 @@ def hedges_g_av(before: Any, after: Any, *, confidence: float = 0.95) -> EffectS
 def wilcoxon_signed_rank(
     before: Any, after: Any, *, alternative: str = "two-sided"
 ) -> WilcoxonResult:
-    """Wilcoxon signed-rank test of ``after - before``, as R's ``wilcox.test(paired = TRUE)``.
+    """Wilcoxon signed-rank test of ``after - before``, as R's ``wilcox.test(paired = TRUE,
+    digits.rank = 7)``.
+
+    Equality with R holds with ``digits.rank = 7``: the differences are rounded
+    (``_DIFF_DECIMALS``) before ranking, so floating-point noise (``7.6 - 2.9`` against
+    ``5.7 - 1.0``) gives a tie, as rounding to 7 significant digits does in R. R's default
+    ``digits.rank = Inf`` ranks the raw doubles, sees no tie there, and may then use the exact
+    test where this uses the normal approximation (or give slightly different ranks), so
+    its p-value can differ.
 
     Variant (see :data:`WILCOXON_VARIANTS`): the exact null distribution when there are
     fewer than 50 non-zero differences and no ties and no zeros; otherwise the normal
