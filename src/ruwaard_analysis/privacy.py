@@ -150,8 +150,15 @@ def _phone_in_text(v: pl.Expr) -> pl.Expr:
     return candidates.list.any()
 
 
-def _value_rules(col: str, numeric: bool) -> list[tuple[str, str, pl.Expr]]:
-    """(rule, what, expression True where a value is an identifier) for one column.
+# Cheap tests that every identifier of a rule passes; the exact (slower) test runs only on the
+# few values that pass them, so the gate stays fast on millions of rows.
+_MAY_HOLD_BSN = r"\d{8}|\d{3}[ .\-]\d{2,3}[ .\-]\d{3}"
+_MAY_HOLD_PHONE = _PHONE_CANDIDATE
+
+
+def _value_rules(col: str, numeric: bool) -> list[tuple[str, str, pl.Expr, pl.Expr]]:
+    """(rule, what, cheap pre-test, exact test) for one column; the exact test is True where
+    a value is an identifier and is evaluated only on the values that pass the pre-test.
 
     Every value is searched as free text, except plain numbers in a numeric column of the
     contract (an amount of 12.345.672 euro is not a BSN): those are only checked for the
@@ -162,11 +169,14 @@ def _value_rules(col: str, numeric: bool) -> list[tuple[str, str, pl.Expr]]:
     whole_phone = v.str.contains(_PHONE_CHARS) & compact.str.contains(_PHONE_DIGITS)
     text = ~v.str.contains(_PLAIN_NUMBER) if numeric else pl.lit(True)
     return [
-        ("privacy_email", "e-mailadressen", text & v.str.contains(_EMAIL)),
-        ("privacy_telefoon", "telefoonnummers", whole_phone | (text & _phone_in_text(v))),
-        ("privacy_bsn", "nummers die de BSN-elfproef doorstaan", text & _bsn_in_text(v)),
+        ("privacy_email", "e-mailadressen", v.str.contains("@", literal=True),
+         text & v.str.contains(_EMAIL)),
+        ("privacy_telefoon", "telefoonnummers", v.str.contains(_MAY_HOLD_PHONE),
+         whole_phone | (text & _phone_in_text(v))),
+        ("privacy_bsn", "nummers die de BSN-elfproef doorstaan", v.str.contains(_MAY_HOLD_BSN),
+         text & _bsn_in_text(v)),
         ("privacy_adres", "een volledige postcode met huisnummer",
-         text & v.str.contains(_POSTCODE_HOUSE)),
+         v.str.contains(_POSTCODE_HOUSE), text),
     ]
 
 
@@ -212,10 +222,12 @@ def scan_identifiers(df: pl.DataFrame, file: str, *, sheet: str | None = None,
         if df.schema[col] != pl.String:
             continue
         rules = _value_rules(col, col in numeric_columns)
-        hits = df.select(*[expr.fill_null(False).alias(rule) for rule, _, expr in rules],
-                         pl.col(LINE))
-        for rule, what, _ in rules:
-            matched = hits.filter(pl.col(rule))
+        maybe = df.select(pl.col(LINE), pl.col(col),
+                          *[pre.fill_null(False).alias(rule) for rule, _, pre, _ in rules])
+        for rule, what, _, exact in rules:
+            candidates = maybe.filter(pl.col(rule))
+            matched = (candidates.filter(exact.fill_null(False)) if candidates.height
+                       else candidates)
             if matched.height:
                 problems.append(Problem(
                     file, rule, f"kolom bevat {what} ({matched.height} waarde(n)); verwijder of "
