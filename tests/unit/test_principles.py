@@ -253,3 +253,13 @@ def test_share_is_suppressed_when_either_group_is_small(frames):
     _, _, pub = _publish(frames, 2016, min_cell_size=10)
     kf = pub.key_figures["randvoorwaarde_wonen_aandeel"]  # 9 of 30
     assert kf["suppressed"] and kf["value"] is None and kf["ci_low"] is None
+
+
+def test_preconditions_table_names_one_year_once(frames):
+    from ruwaard_analysis.present import tables
+
+    _, _, pub = _publish(frames, 2016)
+    display, hidden = tables.preconditions_display(pub.tables["randvoorwaarden"], year=2016)
+    assert display.columns[1:] == ["2016", "Steekproef (micro-analyses) 2016"]
+    assert hidden  # wonen in the sample: 4 of 13
+    assert display.row(0)[1] == "30% (15% tot 49%)"

@@ -327,6 +327,8 @@ PRECONDITION_ORDER = ("wonen", "financien", "relaties", "dagbesteding")
 
 def _period_header(period: str, first_year: int, year: int) -> str:
     if period == "cumulatief":
+        if first_year == year:  # one year so far: "2016", not "2016 t/m 2016"
+            return str(year)
         return labels.WORDS["alle_jaren"].format(first=first_year, year=year)
     return period
 
