@@ -7,7 +7,7 @@ YEAR   ?= 2017
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install kernel demo-data validate run report preview test test-fast baseline lint bench clean
+.PHONY: help install kernel demo-data validate run report screenshot test test-fast baseline lint bench clean
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,13 +30,14 @@ validate: demo-data ## validate the demo dataset
 run: demo-data ## run the yearly analysis (YEAR=2017) on the demo data
 	$(BIN)/ruwaard run --year $(YEAR)
 
-report: demo-data ## the main job: demo data, analysis for 2016-2018, the reports and stuurgroep decks (HTML notebooks without Quarto)
-	$(BIN)/ruwaard report --year 2016
-	$(BIN)/ruwaard report --year 2017
-	$(BIN)/ruwaard report --year 2018
+REPORT_YEARS ?= 2016 2017 2018
 
-preview: run ## without Quarto: the report (YEAR=2017) as HTML and PDF by Pandoc and Typst, to check, not to send
-	$(BIN)/python tests/render_rehearsal.py $(YEAR) reports/$(YEAR)/voorproef
+report: demo-data ## the main job: demo data, analysis for 2016-2018, the reports and stuurgroep decks (HTML notebooks without Quarto)
+	@for year in $(REPORT_YEARS); do $(BIN)/ruwaard report --year $$year || exit 1; done
+
+screenshot: ## docs/leergeschiedenis.png: the first screen of the report (YEAR=2017), for the README
+	@test -f reports/$(YEAR)/leergeschiedenis-$(YEAR).html || $(BIN)/ruwaard report --year $(YEAR)
+	$(BIN)/python scripts/screenshot_report.py reports/$(YEAR)/leergeschiedenis-$(YEAR).html docs/leergeschiedenis.png
 
 test: $(STAMP) ## lint and run the whole test suite (what CI runs)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -56,4 +57,4 @@ bench: $(STAMP) ## run the benchmarks (a few minutes); figures, machine and date
 	  $(BIN)/python -m benchmarks
 
 clean: ## remove generated results (never data/raw)
-	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json reports/[0-9]*/voorproef .pytest_cache
+	rm -rf data/processed/[0-9]* data/interim reports/[0-9]*/notebooks reports/[0-9]*/html reports/[0-9]*/failed reports/[0-9]*/run_log.json reports/[0-9]*/leergeschiedenis-*.html reports/[0-9]*/leergeschiedenis-*.pdf .pytest_cache

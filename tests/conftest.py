@@ -1,5 +1,6 @@
 """Shared fixtures: one run of the real pipeline on the demo data, for every test that needs
-real results (end to end, the report's cells, the render rehearsal, the published values).
+real results (end to end, the report's cells, the published values), and the report
+rendered by real Quarto where it is installed.
 
 Tests live in layers: ``unit/`` (functions, no notebooks), ``integration/`` (several parts
 together: pipeline on tiny notebooks, report command, project files), ``end_to_end/`` (the real
@@ -58,8 +59,11 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
 
 # -- the report rendered by real Quarto (only where Quarto is installed) ------------------------
 
-PROJECT_SOURCES = ("_quarto.yml", ".gitignore", "reports/leergeschiedenis.qmd",
-                   "reports/stuurgroep.qmd", "reports/assets")
+PROJECT_SOURCES = ("_quarto.yml", ".gitignore", "reports")  # the report, the deck, assets, texts
+# what `ruwaard run` and `ruwaard report` write into reports/ (not sources)
+GENERATED = ("notebooks", "html", "failed", "run_log.json", "voorproef", "*.html", "*.pdf",
+             "*_files", "*.quarto_ipynb", ".quarto")
+RENDER_YEARS = (2016, 2017)  # rendered once per session: the first year and one with a history
 RENDER_TIMES: dict[str, float] = {}  # "2017" -> seconds (HTML + PDF), in the terminal summary
 
 
@@ -81,38 +85,52 @@ def _files(root: Path) -> frozenset:
     return frozenset(p.relative_to(root).as_posix() for p in root.rglob("*"))
 
 
-@pytest.fixture(scope="session")
-def rendered_reports(pipeline_run, tmp_path_factory) -> RenderedReports:
-    """`ruwaard report`'s render for 2016 and 2017 with real Quarto, once per session, in a
-    copy of the project (sources, texts, the pipeline's results; RUWAARD_ROOT points the
-    cells at it). Skips where Quarto is not installed."""
+def quarto_project(folder: Path, results: dict) -> Path:
+    """A copy of the Quarto project in ``folder``: its sources (the report, its assets, the
+    texts) and ``results`` (year -> folder) in data/processed/YEAR."""
     import shutil
-    import time
 
+    root = Path(__file__).resolve().parents[1]
+    for name in PROJECT_SOURCES:
+        source, target = root / name, folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(*GENERATED))
+        else:
+            shutil.copy2(source, target)
+    (folder / "notebooks").mkdir(exist_ok=True)
+    for year, found in results.items():
+        shutil.copytree(found, folder / "data" / "processed" / str(year))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def quarto_bin() -> str:
+    """The Quarto program (QUARTO_PATH or PATH); skips the test where there is none."""
     from ruwaard_analysis import report
 
     quarto = report.find_quarto()
     if quarto is None:
         pytest.skip("Quarto is not installed (set QUARTO_PATH or put quarto on PATH)")
-    root = Path(__file__).resolve().parents[1]
-    project = tmp_path_factory.mktemp("quarto-project")
-    for name in PROJECT_SOURCES:
-        source, target = root / name, project / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copy2(source, target)
-    (project / "notebooks").mkdir()
-    for year in YEARS:
-        shutil.copytree(root / "reports" / str(year) / "tekst",
-                        project / "reports" / str(year) / "tekst")
-        shutil.copytree(pipeline_run.results(year), project / "data" / "processed" / str(year))
+    return quarto
+
+
+@pytest.fixture(scope="session")
+def rendered_reports(quarto_bin, pipeline_run, tmp_path_factory) -> RenderedReports:
+    """`ruwaard report`'s render for 2016 and 2017 with real Quarto, once per session, in a
+    copy of the project (sources, texts, the pipeline's results; RUWAARD_ROOT points the
+    cells at it). Skips where Quarto is not installed."""
+    import time
+
+    from ruwaard_analysis import report
+
+    project = quarto_project(tmp_path_factory.mktemp("quarto-project"),
+                             {year: pipeline_run.results(year) for year in RENDER_YEARS})
     before = _files(project)
     files = {}
-    for year in YEARS:  # what `ruwaard report` runs after the pipeline
+    for year in RENDER_YEARS:  # what `ruwaard report` runs after the pipeline
         started = time.perf_counter()
-        html, pdf = report.render_with_quarto(year, quarto, project_dir=project,
+        html, pdf = report.render_with_quarto(year, quarto_bin, project_dir=project,
                                               reports_dir=project / "reports")
         RENDER_TIMES[str(year)] = time.perf_counter() - started
         files[year] = {"html": html, "pdf": pdf}

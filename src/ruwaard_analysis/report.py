@@ -47,9 +47,7 @@ Installeer Quarto (1.8 of nieuwer) op een van deze manieren en voer het commando
   - met pip:    pip install -e ".[quarto]"   (quarto-cli; downloadt Quarto, internet nodig)
   - handmatig:  download het installatiepakket van https://quarto.org/docs/get-started/
 Zet `quarto` daarna op het PATH, of wijs de omgevingsvariabele QUARTO_PATH naar het programma.
-De PDF maakt Quarto met Typst; dat zit in Quarto zelf, LaTeX is niet nodig.
-Alleen om te controleren (niet om te versturen): `make preview` zet het rapport zonder Quarto
-als HTML en PDF in reports/JAAR/voorproef/ (met Pandoc en Typst)."""
+De PDF maakt Quarto met Typst; dat zit in Quarto zelf, LaTeX is niet nodig."""
 
 
 # Quarto 1.8 tells the report's cells what they render to (QUARTO_EXECUTE_INFO): tables

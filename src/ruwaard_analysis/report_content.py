@@ -13,6 +13,7 @@ naming every missing one; a missing *optional* result shows a visible Dutch note
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -263,7 +264,7 @@ def fmt_value(value: float | None, unit: str | None, decimals: int | None = None
 
 def fmt_ci(low: float | None, high: float | None, unit: str | None = None,
            decimals: int | None = None) -> str:
-    """'95%-BI 4,1 tot 5,8'; with a unit its format: '95%-BI EUR 1.200 tot EUR 7.400'."""
+    """'95%-BI 4,1 tot 5,8'; with a unit its format: '95%-BI € 1.200 tot € 7.400'."""
     return fmt.fmt_value_ci(low, high, unit, decimals)
 
 
@@ -318,7 +319,13 @@ class HtmlTable:
         self.table = table
 
     def as_raw_html(self) -> str:
-        return self.table.as_raw_html(make_page=False, all_important=False)
+        """The table in a scroll region that a keyboard can reach (WCAG 2.1.1: a wide table on
+        a narrow screen scrolls; great-tables' own scrolling container is not focusable)."""
+        inner = self.table.tab_options(container_overflow_x="visible",
+                                       container_overflow_y="visible")
+        return (f'<div class="tabel-schuif" role="region" tabindex="0" '
+                f'aria-label="{html.escape(word("tabel_schuifbaar"))}">'
+                f"{inner.as_raw_html(make_page=False, all_important=False)}</div>")
 
     def _repr_markdown_(self) -> str:
         return f"```{{=html}}\n{self.as_raw_html()}\n```\n"

@@ -113,7 +113,7 @@ def test_manifest_traces_inputs_and_parameters(project):
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_report_cell_runs_on_the_pipeline_results(project, year):
-    from render_rehearsal import execute_report, shown
+    from qmd_cells import execute_report, shown
 
     _, dirs, _ = project
     outputs = execute_report(year, dirs["processed_dir"] / str(year))

@@ -6,17 +6,19 @@ is not installed. The browser checks are in test_report_in_browser.py."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import RENDER_YEARS
 
 from ruwaard_analysis import report_content as rc
 
 pytestmark = pytest.mark.quarto
-YEARS = (2016, 2017)
+YEARS = RENDER_YEARS
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -68,9 +70,13 @@ def _shown_key_figures(rendered, year: int) -> list[str]:
             if spec.required and not report.key_figures[name].get("suppressed")]
 
 
-def _figures_with_results(rendered, year: int) -> list[str]:
-    folder = rendered.project / "data" / "processed" / str(year) / "figures"
-    return [name for name in rc.REQUIRED_FIGURES if (folder / f"{name}.png").is_file()]
+def expected_figures(rendered, year: int) -> int:
+    """How many charts the report of ``year`` shows: the pipeline's figures it names, and the
+    chart drawn from the results of every year ("Door de jaren") when there is an earlier one."""
+    results = rendered.project / "data" / "processed" / str(year)
+    named = [n for n in rc.REQUIRED_FIGURES if (results / "figures" / f"{n}.png").is_file()]
+    drawn = rc.Report(year, results).door_de_jaren_chart() is not None
+    return len(named) + int(drawn)
 
 
 # -- nothing else in the tree ------------------------------------------------------------------
@@ -118,9 +124,8 @@ def test_html_is_the_dutch_report_with_computed_numbers(rendered_reports, year):
 @pytest.mark.parametrize("year", YEARS)
 def test_html_embeds_every_figure_with_dutch_alt_text(rendered_reports, year):
     images = _parsed(rendered_reports.html(year)).images
-    figures = _figures_with_results(rendered_reports, year)
     embedded = [img for img in images if (img.get("src") or "").startswith("data:image/svg")]
-    assert len(embedded) == len(figures) >= 3
+    assert len(embedded) == len(images) == expected_figures(rendered_reports, year) >= 3
     for img in embedded:
         alt = img.get("alt") or ""
         assert len(alt.split()) >= 6, alt  # a sentence, not a file name
@@ -150,8 +155,7 @@ def test_pdf_page_count(rendered_reports, year):
 @pytest.mark.parametrize("year", YEARS)
 def test_pdf_has_one_image_per_figure(rendered_reports, year):
     pages = _pdf(rendered_reports, year).pages
-    assert sum(len(page.images) for page in pages) == len(
-        _figures_with_results(rendered_reports, year))
+    assert sum(len(page.images) for page in pages) == expected_figures(rendered_reports, year)
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -180,3 +184,68 @@ def test_pdf_shows_dutch_formats(pdf_text, year):
     assert re.search(r"\b\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|"
                      r"september|oktober|november|december) \d{4}\b", text)
     assert not re.search(r"\b\d{1,3},\d{3}\.\d\b", text)  # no English number
+
+
+# -- money never breaks ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_money_keeps_sign_and_amount_together(rendered_reports, year):
+    text = _html_text(rendered_reports.html(year).read_text(encoding="utf-8"))
+    amounts = re.findall(r"€(.)\S*\d", text)
+    assert len(amounts) >= 10 and set(amounts) == {"\u00a0"}  # "€ 4.309", never a plain space
+    assert not re.search(r"\bEUR \d", text)
+    lines = "\n".join(p.extract_text() or "" for p in _pdf(rendered_reports, year).pages)
+    assert "€" in lines and not re.search(r"€\s*\n", lines)  # no line of the PDF ends in "€"
+
+
+# -- small groups leak nowhere ------------------------------------------------------------------
+
+
+def _embedded(page: str) -> str:
+    """What the embedded charts (base64 SVG data URIs) say: their text and aria labels, where
+    vega-lite writes the data values (path coordinates left out: they are not data)."""
+    out = []
+    for kind, data in re.findall(r"data:([a-z+/]+);base64,([A-Za-z0-9+/=]+)", page):
+        if "svg" in kind:
+            svg = base64.b64decode(data).decode("utf-8", errors="replace")
+            out += re.findall(r'aria-label="([^"]*)"', svg)
+            out += re.findall(r">([^<>]+)<", svg)
+    return html.unescape("\n".join(out))
+
+
+def test_small_groups_leak_nowhere_in_the_rendered_report(quarto_bin, pipeline_run, tmp_path):
+    """min_cell_size above 2016's 13 cases: the wellbeing figures of those cases must not be in
+    the HTML (text or embedded chart data) or the PDF, while the report still renders."""
+    from conftest import quarto_project
+    from pypdf import PdfReader
+    from ruwaard_analysis.pipeline import run_year
+
+    from ruwaard_analysis import report
+
+    year = 2016
+    normal = rc.Report(year, pipeline_run.results(year))
+    hidden = {name: (normal.kerncijfer(name, "bi"), normal.key_figures[name]["value"])
+              for name in ("welbevinden_voormeting_gemiddeld", "welbevinden_nameting_gemiddeld",
+                           "welbevinden_verschil_gemiddeld")}
+    dirs = {"processed_dir": tmp_path / "processed", "reports_dir": tmp_path / "reports"}
+    run_year(year, data_dir=pipeline_run.dirs["data_dir"], min_cell_size=14, progress=False,
+             **dirs)
+    results = dirs["processed_dir"] / str(year)
+    assert all(rc.Report(year, results).key_figures[name]["suppressed"] for name in hidden)
+    project = quarto_project(tmp_path / "project", {year: results})
+    html_file, pdf_file = report.render_with_quarto(year, quarto_bin,
+                                                    project_dir=project,
+                                                    reports_dir=project / "reports")
+    page = html_file.read_text(encoding="utf-8")
+    text, embedded = _html_text(page), _embedded(page)
+    pdf = _words(" ".join(p.extract_text() or "" for p in PdfReader(pdf_file).pages))
+    assert "<14" in text and "<14" in pdf
+    assert "welbevinden" in embedded.lower()  # the charts' labels are read
+    for interval, raw in hidden.values():
+        assert interval not in text and interval not in pdf, interval
+        for digits in (f"{raw:.3f}", f"{raw:.2f}", f"{raw:.1f}"):
+            whole, _, decimals = digits.partition(".")
+            # the number itself, in either decimal notation, not a part of another number
+            number = rf"(?<![\d.,]){whole}[.,]{decimals}(?!\d)"
+            assert not re.search(number, embedded), (raw, digits)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from render_rehearsal import (
+from qmd_cells import (
     QMD,
     execute_report,
     front_matter,
@@ -179,7 +179,7 @@ def test_report_shows_computed_dutch_numbers(executed):
     document = "\n".join(shown(o) for o in outputs)
     assert f"Meetresultaten over {year}" in document
     assert "2,9" in document and "7,6" in document and "95%-BI" in document
-    assert "EUR 4.321" in document
+    assert "€\u00a04.321" in document
     assert "kerncijfer ontbreekt" not in document
     assert "Tekst ontbreekt" not in document
     assert "Traceback" not in document

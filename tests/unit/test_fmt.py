@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,10 +25,10 @@ from ruwaard_analysis.present import fmt, labels
         (lambda: fmt.fmt_number(3, 0), "3"),
         (lambda: fmt.fmt_int(13000), "13.000"),
         (lambda: fmt.fmt_int(1234567), "1.234.567"),
-        (lambda: fmt.fmt_eur(10000), "EUR 10.000"),
-        (lambda: fmt.fmt_eur(-1250), "EUR -1.250"),
-        (lambda: fmt.fmt_eur(1234.5, 2), "EUR 1.234,50"),
-        (lambda: fmt.fmt_eur_range(9000, 15000), "EUR 9.000 tot EUR 15.000"),
+        (lambda: fmt.fmt_eur(10000), "€\u00a010.000"),
+        (lambda: fmt.fmt_eur(-1250), "€\u00a0-1.250"),
+        (lambda: fmt.fmt_eur(1234.5, 2), "€\u00a01.234,50"),
+        (lambda: fmt.fmt_eur_range(9000, 15000), "€\u00a09.000 tot €\u00a015.000"),
         (lambda: fmt.fmt_pct(0.3), "30%"),
         (lambda: fmt.fmt_pct(0.305, 1), "30,5%"),
         (lambda: fmt.fmt_pct_points(71.24, 1), "71,2%"),
@@ -47,14 +48,14 @@ from ruwaard_analysis.present import fmt, labels
         (lambda: fmt.fmt_count(None, 5), "<5"),
         (lambda: fmt.fmt_count(5, 5), "5"),
         (lambda: fmt.fmt_count(13000, 10), "13.000"),
-        (lambda: fmt.fmt_value(10000.4, "EUR"), "EUR 10.000"),
+        (lambda: fmt.fmt_value(10000.4, "EUR"), "€\u00a010.000"),
         (lambda: fmt.fmt_value(30.0, "%"), "30%"),
         (lambda: fmt.fmt_value(0.3, "fractie"), "30%"),
         (lambda: fmt.fmt_value(25, "aantal"), "25"),
         (lambda: fmt.fmt_value(2.94, "score"), "2,9"),
         (lambda: fmt.fmt_value(13, "count"), "13"),
-        (lambda: fmt.fmt_value(1234.5, "eur_per_year"), "EUR 1.235"),
-        (lambda: fmt.fmt_value(1234.5, "eur", decimals=2), "EUR 1.234,50"),
+        (lambda: fmt.fmt_value(1234.5, "eur_per_year"), "€\u00a01.235"),
+        (lambda: fmt.fmt_value(1234.5, "eur", decimals=2), "€\u00a01.234,50"),
         (lambda: fmt.fmt_value(13, "count", decimals=1), "13"),
         (lambda: fmt.fmt_value(2.946, "score", decimals=2), "2,95"),
         (lambda: fmt.fmt_value(0.923, "share"), "92%"),
@@ -64,7 +65,8 @@ from ruwaard_analysis.present import fmt, labels
         (lambda: fmt.fmt_value(-0.31, "points"), "-0,3"),
         (lambda: fmt.fmt_value(0.04, "points"), "0,0"),
         (lambda: fmt.fmt_value(5.25, "months"), "5,3"),
-        (lambda: fmt.fmt_value_ci(8000, 12000, "eur_per_year"), "95%-BI EUR 8.000 tot EUR 12.000"),
+        (lambda: fmt.fmt_value_ci(8000, 12000, "eur_per_year"),
+         "95%-BI €\u00a08.000 tot €\u00a012.000"),
         (lambda: fmt.fmt_value_ci(4.1, 5.8, "points"), "95%-BI 4,1 tot 5,8"),
         (lambda: fmt.fmt_value_ci(0.81, 0.97, "share", confidence=None), "81% tot 97%"),
         (lambda: fmt.fmt_value_ci(None, 0.97, "share"), "–"),
@@ -123,3 +125,18 @@ def test_fmt_count_never_shows_a_small_count(n, min_cell_size):
         assert text == f"<{min_cell_size}"
     else:
         assert int(text.replace(".", "")) == n
+
+
+@pytest.mark.parametrize("amount", [0, 4309.2, -1250, 1234567.891, 1e9])
+def test_money_and_its_sign_never_break_apart(amount):
+    for shown in (fmt.fmt_eur(amount), fmt.fmt_value(amount, "eur"),
+                  fmt.fmt_change(amount, "eur"), fmt.fmt_eur_range(amount, amount + 1)):
+        assert " " not in shown.replace(" tot ", "~"), shown  # no breaking space inside
+        assert shown.startswith("€\u00a0"), shown
+
+
+def test_negative_money_is_a_number_column():
+    from ruwaard_analysis.present import tables
+
+    frame = pl.DataFrame({"Bedrag": [fmt.fmt_eur(-1250), fmt.fmt_eur(300)]})
+    assert tables.numeric_columns(frame) == ["Bedrag"]

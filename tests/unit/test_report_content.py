@@ -35,8 +35,8 @@ def report_2017(results_2017):
         (lambda: rc.fmt_value(2.94, "score"), "2,9"),
         (lambda: rc.fmt_value(2.25, "score"), "2,3"),  # half away from zero (present.fmt)
         (lambda: rc.fmt_value(10000, "count"), "10.000"),
-        (lambda: rc.fmt_value(10000, "eur"), "EUR 10.000"),
-        (lambda: rc.fmt_value(-1250.4, "eur_per_year"), "EUR -1.250"),
+        (lambda: rc.fmt_value(10000, "eur"), "€\u00a010.000"),
+        (lambda: rc.fmt_value(-1250.4, "eur_per_year"), "€\u00a0-1.250"),
         (lambda: rc.fmt_value(45.23, "pct"), "45%"),
         (lambda: rc.fmt_value(0.305, "share", 1), "30,5%"),
         (lambda: rc.fmt_value(0.0004, "p"), "p < 0,001"),
@@ -46,7 +46,7 @@ def report_2017(results_2017):
         (lambda: rc.fmt_value(float("nan"), "score"), "–"),
         (lambda: rc.fmt_value(None, "eur"), "–"),
         (lambda: rc.fmt_ci(4.1, 5.8), "95%-BI 4,1 tot 5,8"),
-        (lambda: rc.fmt_ci(1200, 7400, "eur"), "95%-BI EUR 1.200 tot EUR 7.400"),
+        (lambda: rc.fmt_ci(1200, 7400, "eur"), "95%-BI €\u00a01.200 tot €\u00a07.400"),
         (lambda: rc.fmt_ci(64.1, 72.4, "pct", 1), "95%-BI 64,1% tot 72,4%"),
         (lambda: rc.fmt_ci(None, 5.8), "–"),
     ],
@@ -62,7 +62,7 @@ def test_kerncijfer_parts(report_2017):
     assert report_2017.kerncijfer("welbevinden_voormeting_gemiddeld") == "2,9"
     assert report_2017.kerncijfer("welbevinden_verschil_gemiddeld") == "+4,7"
     assert report_2017.kerncijfer("welbevinden_verschil_gemiddeld", "bi") == "95%-BI 4,1 tot 5,8"
-    assert report_2017.kerncijfer("kosten_besparing_per_jaar_gemiddeld") == "EUR 4.321"
+    assert report_2017.kerncijfer("kosten_besparing_per_jaar_gemiddeld") == "€\u00a04.321"
     assert report_2017.kerncijfer("inwoners_wijk") == "13.595"
     assert report_2017.kerncijfer("welbevinden_nameting_gemiddeld", "n") == "13"
 
@@ -176,7 +176,7 @@ def test_tables_show_dutch_numbers(report_2017):
     # the column is headed "95%-BI": the cells give the interval only
     welbevinden = _html(report_2017.tabel_welbevinden())
     assert ">2,4 tot 3,4<" in welbevinden and "95%-BI 2,4" not in welbevinden
-    assert "EUR 14.001" in _html(report_2017.tabel_kosten_scenario())
+    assert "€\u00a014.001" in _html(report_2017.tabel_kosten_scenario())
     wijk = _html(report_2017.tabel_wijkprofiel())
     assert "13.595" in wijk and "17.942.942" in wijk
     ggd = _html(report_2017.tabel_ggd())
@@ -189,7 +189,7 @@ def test_tables_show_dutch_numbers(report_2017):
     assert "oktober 2017" in _html(report_2017.tabel_positieve_gezondheid())
     assert "december 2017" in _html(report_2017.tabel_bezoekers())
     summary = _html(report_2017.kerncijfers_tabel())
-    assert "EUR 172.856" in summary and ">EUR 48.000 tot EUR 296.000<" in summary
+    assert "€\u00a0172.856" in summary and ">€\u00a048.000 tot €\u00a0296.000<" in summary
     assert ">95%-BI<" in summary  # the header names the level once
 
 
@@ -200,7 +200,7 @@ def test_costs_per_scenario_show_their_interval_when_published(results_2017):
         (pl.col("mean_eur") * 0.8).alias("ci_low_eur"),
         (pl.col("mean_eur") * 1.25).alias("ci_high_eur")).write_parquet(path)
     table = _html(rc.Report(2017, results_2017).tabel_kosten_scenario())
-    assert ">95%-BI<" in table and ">EUR 8.200 tot EUR 12.813<" in table
+    assert ">95%-BI<" in table and ">€\u00a08.200 tot €\u00a012.813<" in table
 
 
 def test_a_later_ggd_wave_is_not_called_a_baseline(results_2017):
@@ -237,7 +237,7 @@ def test_suppressed_cells_are_not_published(report_2017):
     assert "&lt;5" in welbevinden and "7,0" not in welbevinden
     assert "minder dan 5 waarnemingen" in welbevinden  # the note explains '<5'
     betaler = _html(report_2017.tabel_kosten_betaler())
-    assert "&lt;5" in betaler and "EUR 42.250" in betaler
+    assert "&lt;5" in betaler and "€\u00a042.250" in betaler
     assert ">Gemeente<" in betaler and "Gemeente Oss" not in betaler  # payer, not area
     pg = _html(report_2017.tabel_positieve_gezondheid())
     assert "&lt;5" in pg and "7,0" not in pg

@@ -48,7 +48,7 @@ def test_key_figures_table_snapshot():
     gt = tables.key_figures_table(key_figures())
     # names outside key_figures.DISPLAY_ORDER come in name order; the small group is hidden
     assert cells(gt) == [
-        "Besparing per jaar", "EUR 10.000", "9", "EUR 8.000 tot EUR 12.000",
+        "Besparing per jaar", "€\u00a010.000", "9", "€\u00a08.000 tot €\u00a012.000",
         "Casussen", "25", "25", "–",
         "Kleine groep", "–", "<5", "–",
         "Gemiddeld welzijn voormeting", "2,9", "13", "2,4 tot 3,5",
@@ -149,10 +149,10 @@ def test_costs_table_snapshot_and_suppression():
     })
     gt = tables.costs_table(frame)
     assert cells(gt) == [
-        "Huidige situatie (per jaar)", "9", "EUR 10.000", "EUR 8.000 tot EUR 12.000",
-        "EUR 90.000",
+        "Huidige situatie (per jaar)", "9", "€\u00a010.000", "€\u00a08.000 tot €\u00a012.000",
+        "€\u00a090.000",
         "Na de oplossing (per jaar)", "<5", "–", "–", "–",
-        "Besparing t.o.v. huidige situatie (per jaar)", "9", "EUR 5.678", "–", "EUR 51.106",
+        "Besparing t.o.v. huidige situatie (per jaar)", "9", "€\u00a05.678", "–", "€\u00a051.106",
     ]
     raw = gt.as_raw_html()
     assert "4.322" not in raw and "12.966" not in raw
@@ -161,7 +161,7 @@ def test_costs_table_snapshot_and_suppression():
 
 def test_costs_table_accepts_brief_column_names():
     frame = pl.DataFrame({"scenario": ["huidig"], "n": [9], "mean_eur": [10000.0]})
-    assert "EUR 10.000" in cells(tables.costs_table(frame, title=None))
+    assert "€\u00a010.000" in cells(tables.costs_table(frame, title=None))
 
 
 def test_unknown_scenario_raises():

@@ -22,7 +22,7 @@ def _fig(value, n, unit="count", label="Casussen", **extra):
 @pytest.mark.parametrize(("x", "unit", "expected"), [
     (12, "count", "+12"), (-3, "count", "-3"), (0, "count", "0"),
     (-0.25, "score", "-0,3"), (0.04, "points", "0,0"), (5.12, "points", "+5,1"),
-    (1200, "eur", "EUR +1.200"), (-300.4, "eur_per_year", "EUR -300"),
+    (1200, "eur", "€\u00a0+1.200"), (-300.4, "eur_per_year", "€\u00a0-300"),
     (0.05, "share", "+5 procentpunt"), (-2, "pct", "-2 procentpunt"), (None, "count", "–"),
 ])
 def test_fmt_change(x, unit, expected):
@@ -53,7 +53,7 @@ def test_comparison_side_by_side_with_change_and_suppression_per_year():
     assert rows["Casussen"] == ("13", "25", "+12")
     assert rows["Welbevinden voor"] == ("2,9", "2,9", "-0,1")  # 2,88 - 2,93 = -0,05
     # suppressed in 2016: "<5" there, no change computed from it
-    assert rows["Besparing"] == ("<5", "EUR 4.309", "–")
+    assert rows["Besparing"] == ("<5", "€\u00a04.309", "–")
     # absent in 2016: simply absent, no change
     assert rows["Bezoekers"] == ("–", "270", "–")
     assert hidden

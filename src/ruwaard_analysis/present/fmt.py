@@ -7,8 +7,10 @@ Decisions, so the report reads the same everywhere:
 * Rounding is half away from zero on the decimal value as written ("2,25" -> "2,3"), as readers
   and SPSS expect, not babel's default half-even; a result that rounds to zero never shows
   a minus sign ("-0,0").
-* Negative money follows the Dutch CLDR pattern (symbol first): ``fmt_eur(-1250)`` gives
-  "EUR -1.250".
+* Money is ``€ 4.309``, the form Dutch government publications use: the euro sign, a
+  non-breaking space (``NBSP``, U+00A0) so amount and sign never end up on two lines (HTML,
+  PDF, terminal), then the amount. Negative money follows the Dutch CLDR pattern (symbol
+  first): ``fmt_eur(-1250)`` gives "€ -1.250".
 * Percentages have no space before "%" ("30%"), as in the Dutch CLDR pattern.
 """
 
@@ -24,7 +26,8 @@ from babel.numbers import format_decimal
 from ruwaard_analysis.present import labels
 
 LOCALE = "nl_NL"
-CURRENCY = "EUR"
+CURRENCY = "€"
+NBSP = "\u00a0"  # between the euro sign and its amount: they never break apart
 
 
 def is_missing(x: object) -> bool:
@@ -64,10 +67,15 @@ def fmt_int(n: float | None) -> str:
 
 
 def fmt_eur(x: float | None, decimals: int = 0) -> str:
-    """Euros: ``fmt_eur(10000) == "EUR 10.000"``, ``fmt_eur(-1250) == "EUR -1.250"``."""
+    """Euros: ``fmt_eur(10000) == "€\u00a010.000"``, ``fmt_eur(-1250) == "€\u00a0-1.250"``
+    (shown as "€ 10.000", with a non-breaking space)."""
     if is_missing(x):
         return labels.MISSING
-    return f"{CURRENCY} {fmt_number(x, decimals)}"
+    return _money(fmt_number(x, decimals))
+
+
+def _money(amount: str) -> str:
+    return f"{CURRENCY}{NBSP}{amount}"
 
 
 def fmt_pct(x: float | None, decimals: int = 0) -> str:
@@ -123,7 +131,7 @@ def fmt_p(p: float | None, *, symbol: bool = True) -> str:
 
 
 def fmt_eur_range(low: float | None, high: float | None, decimals: int = 0) -> str:
-    """An interval in euros: ``"EUR 9.000 tot EUR 15.000"``; missing bound -> ``MISSING``."""
+    """An interval in euros: ``"€ 9.000 tot € 15.000"``; missing bound -> ``MISSING``."""
     if is_missing(low) or is_missing(high):
         return labels.MISSING
     return labels.RANGE.format(low=fmt_eur(low, decimals), high=fmt_eur(high, decimals))
@@ -221,7 +229,7 @@ def fmt_change(x: float | None, unit: str | None = None, decimals: int | None = 
     """A change between two values of a key figure, signed, in the format of ``unit``.
 
     ``fmt_change(12, "count") == "+12"``, ``fmt_change(-0.25, "score") == "-0,3"``,
-    ``fmt_change(1200, "eur") == "EUR +1.200"``; shares and percentages change in
+    ``fmt_change(1200, "eur") == "€ +1.200"``; shares and percentages change in
     percentage points: ``fmt_change(0.05, "share") == "+5 procentpunt"``. A change that
     rounds to zero has no sign ("0", "0,0").
     """
@@ -245,7 +253,7 @@ def fmt_change(x: float | None, unit: str | None = None, decimals: int | None = 
     if _rounded(x, places) > 0:
         text = f"+{text}"
     text += suffix
-    return f"{CURRENCY} {text}" if unit in EUR_UNITS else text
+    return _money(text) if unit in EUR_UNITS else text
 
 
 def fmt_value_ci(
@@ -258,9 +266,9 @@ def fmt_value_ci(
 ) -> str:
     """An interval in the format of ``unit`` (see ``fmt_value``), e.g. for a key figure.
 
-    ``fmt_value_ci(8000, 12000, "eur_per_year") == "95%-BI EUR 8.000 tot EUR 12.000"``;
+    ``fmt_value_ci(8000, 12000, "eur_per_year") == "95%-BI € 8.000 tot € 12.000"``;
     ``confidence=None`` leaves out the level (a table whose header says "95%-BI"):
-    ``"EUR 8.000 tot EUR 12.000"``. Bounds of a difference (points) carry no "+" sign.
+    ``"€ 8.000 tot € 12.000"``. Bounds of a difference (points) carry no "+" sign.
     """
     if is_missing(low) or is_missing(high):
         return labels.MISSING

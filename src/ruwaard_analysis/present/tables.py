@@ -60,9 +60,9 @@ def _build(
 
 # -- display frame -> table -------------------------------------------------------------------
 
-# A shown number: optional sign or "<", optional "EUR", then a digit ("2,9", "EUR 4.309",
+# A shown number: optional sign or "<", optional "€", then a digit ("2,9", "€ 4.309",
 # "<5", "< 0,001", "−0,2", "95%-BI 2,4 tot 3,3", "49% (95%-BI 43% tot 55%)").
-_NUMBER = re.compile(r"^\s*[<>+\-\u2212]?\s*(?:EUR\s*)?\d")
+_NUMBER = re.compile(r"^\s*[<>+\-\u2212]?\s*(?:(?:€|EUR)\s*[+\-\u2212]?)?\d")
 # Relative column widths in a pipe table follow the dashes of its rule line (Pandoc).
 _MAX_DASHES = 30
 
