@@ -81,6 +81,16 @@ def test_no_output_dir_in_the_project(project):
     assert project["format"]["html"]["format-links"] is False  # no link to a PDF beside it
 
 
+def test_pdf_text_uses_the_charts_font_list(project):
+    from ruwaard_analysis.present import theme
+
+    styling = (ROOT / project["format"]["typst"]["include-before-body"]).read_text("utf-8")
+    typst_fonts = re.findall(r'"([^"]+)"', re.search(r"#set text\(font: \(([^)]*)\)\)",
+                                                       styling).group(1))
+    chart_fonts = [f.strip().strip("'") for f in theme.FONT.split(",")]
+    assert typst_fonts == [f for f in chart_fonts if f != "sans-serif"]
+
+
 # -- the .qmd --------------------------------------------------------------------------------------
 
 
