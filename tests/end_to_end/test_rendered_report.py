@@ -219,9 +219,9 @@ def test_small_groups_leak_nowhere_in_the_rendered_report(quarto_bin, pipeline_r
     the HTML (text or embedded chart data) or the PDF, while the report still renders."""
     from conftest import quarto_project
     from pypdf import PdfReader
-    from ruwaard_analysis.run import run_year
 
     from ruwaard_analysis import report
+    from ruwaard_analysis.run import run_year
 
     year = 2016
     normal = rc.Report(year, pipeline_run.results(year))
