@@ -1,21 +1,27 @@
-"""Small-cell suppression of everything published: tables, key figures and chart data.
+"""The publication gate: small-cell suppression and the disclosure check of everything published.
 
-Rule: a result computed on fewer than ``min_cell_size`` people (default
-``config.MIN_CELL_SIZE`` = 5) is not published. Its values become null and it is shown as
-"<5" (``present.labels.suppressed``). A missing ``n`` counts as too small.
-
-Only primary suppression is done. Secondary suppression (hiding a second cell so the first
-cannot be recovered from a total minus the others) is not needed here: the report publishes
-means, differences and intervals per group, not additive tables of counts with margins.
-Whoever adds such a table (counts per category plus a total) must add it.
+Rule (docs/disclosure.md): a statistic about fewer than ``min_cell_size`` people (default
+``config.MIN_CELL_SIZE`` = 5), counted per cell (per moment, payer, wave and domain, scenario),
+is not published. Its values become null and it is shown as "<5"
+(``present.labels.suppressed``). A missing ``n`` counts as too small. A contrast or difference
+has the n of its smallest group; parts of a published total are suppressed complementarily
+(``TableRule.additive``); no table or chart holds one person's value or an identifier.
 
 The count ``n`` itself stays in the frame / record so that downstream code knows why a value
 is missing; ``present.fmt.fmt_count`` shows it as "<5", never as the number.
+
+``results`` writes only :class:`Gated` records, made by :func:`gate_table`,
+:func:`gate_key_figures` and :func:`gate_figure` (usually through ``publish.Published``). The
+rules of the outputs are the dictionaries ``TABLE_RULES``, ``KEY_FIGURE_RULES`` and
+``FIGURE_RULES``; an output without one gets the strict default. Executed notebooks keep only
+gated output (:func:`scrub_notebook`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -136,3 +142,377 @@ def assert_key_figures_safe(
     ]
     if problems:
         raise PrivacyError(problems)
+
+
+# --------------------------------------------------------------------------- the publication gate
+#
+# Everything written under data/processed/YEAR passes here first: ``results.write_table``,
+# ``write_key_figures`` and ``write_figure`` take only a ``Gated`` record, and only the gate
+# functions below make one. A record is checked against its disclosure rule (``TableRule``,
+# ``KeyFigureRule``, ``FigureRule``); an output without a declared rule gets the strict default
+# (about people, every numeric column a statistic, an ``n`` per row required), so an output
+# added later is covered without anyone remembering it.
+
+IDENTIFIER_FIELDS = frozenset({"case_id", "respondent_id", "client_id", "bsn", "casus_id",
+                               "case", "respondent", "naam", "name_person"})
+"""Field names that hold (pseudonymous) identities: never in a published table or chart."""
+
+_GATE = object()  # only the gate functions below can make a Gated record
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """How a published table is checked.
+
+    ``n_cols``: the counts of the people behind each row's statistics (per cell: per payer, per
+    wave and domain, per moment; for a contrast or difference the smallest group in it); a row
+    is suppressed when any of them is below the minimum cell size or missing.
+    ``keys``: numeric columns that name the cell or the method (wave number, year, seed,
+    confidence), not statistics about people; every other numeric column is a statistic and
+    loses its value in a suppressed row. Text, dates and booleans are never statistics.
+    ``additive``: the rows are parts of a published total (per payer within a scenario): when a
+    row is suppressed, also the smallest row of at least the minimum cell size in the same
+    group is (complementary suppression: the total minus the shown parts would otherwise give
+    the hidden part back; two hidden parts together cover at least the minimum of people).
+    ``about_people=False`` (with ``reason``): area estimates, budgets, counts of weeks: no cell
+    rule applies, but identifiers are still refused.
+    """
+
+    n_cols: tuple[str, ...] = ("n",)
+    keys: tuple[str, ...] = ()
+    additive: tuple[str, ...] | None = None
+    about_people: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class KeyFigureRule:
+    """A key figure is about its ``n`` people unless ``about_people`` is False (``reason``)."""
+
+    about_people: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FigureRule:
+    """How a published chart is checked: every data row of its Vega-Lite spec that carries a
+    statistic (a number outside ``fixed_fields``: geometry such as angles or a zero line) must
+    carry ``n_field``, the people behind it, at or above the minimum cell size; a row without it
+    is a person or an unknown group and is refused (a chart of paired data shows the
+    distribution, not each person)."""
+
+    n_field: str = "n"
+    fixed_fields: frozenset[str] = frozenset()
+    about_people: bool = True
+    reason: str = ""
+
+
+NOT_PEOPLE_AREA = ("GGD-cijfers per gebied zijn modelschattingen (kleine-gebiedsschattingen), "
+                   "geen tellingen van personen; CBS-gebiedscijfers zijn openbaar")
+NOT_PEOPLE_BUDGET = "budgetten en inwonertallen van de wijk zeggen niets over een persoon"
+NOT_PEOPLE_WEEKS = "bezoekers per week tellen weken, geen kenmerken van personen"
+NOT_PEOPLE_INPUT = ("aantallen rijen en casussen per bron: tellingen (die het rapport onder de "
+                    "minimale celgrootte als '<5' toont), geen statistiek over een persoon")
+
+TABLE_RULES: dict[str, TableRule] = {
+    "welbevinden_effecten": TableRule(keys=("confidence", "n_resamples", "seed", "n_excluded",
+                                            "min_change")),
+    "welbevinden_rtm": TableRule(keys=("confidence",)),
+    "welbevinden_rtm_gevoeligheid": TableRule(keys=("population_mean", "population_sd",
+                                                    "entry_threshold", "reliability")),
+    "welbevinden_model": TableRule(keys=("confidence", "df")),
+    "welbevinden_verdeling": TableRule(),
+    "kosten_betaler": TableRule(additive=("scenario",)),
+    "kosten_extrapolatie": TableRule(keys=("population_size", "fpc", "confidence")),
+    "kosten_meerjarig": TableRule(keys=("year",)),
+    "kosten_gevoeligheid": TableRule(),
+    "positieve_gezondheid_domeinen": TableRule(keys=("wave",)),
+    "positieve_gezondheid_verandering": TableRule(keys=("confidence", "n_resamples", "seed")),
+    "wijkprofiel": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "ggd_indicatoren": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "ggd_vergelijking": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "ggd_verschil_in_verschil": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "wijkbudget": TableRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
+    "bezoekers": TableRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
+    "invoer_bronnen": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
+    "invoer_volledigheid": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
+    "n_per_analyse": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
+}
+"""Tables with a rule other than the default ``TableRule()``."""
+
+KEY_FIGURE_RULES: dict[str, KeyFigureRule] = {
+    "bezoekers_per_week_gemiddeld": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
+    "wijkbudget_per_inwoner": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
+    "inwoners_wijk": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
+}
+"""Key figures with a rule other than the default ``KeyFigureRule()`` (about its n people)."""
+
+FIGURE_RULES: dict[str, FigureRule] = {
+    "kosten_betaler": FigureRule(fixed_fields=frozenset({"zero"})),
+    "positieve_gezondheid_domeinen": FigureRule(fixed_fields=frozenset({"i", "angle", "r"})),
+    "ggd_trend": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "ggd_vergelijking": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
+    "wijkbudget_per_inwoner": FigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
+    "bezoekers_per_week": FigureRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
+}
+"""Figures with a rule other than the default ``FigureRule()``."""
+
+
+@dataclass(frozen=True)
+class Gated:
+    """A table, a notebook's key figures or a chart that passed the publication gate.
+
+    ``kind``: ``"table"``, ``"key_figures"`` or ``"figure"``; ``content``: the frame, the
+    ``{name: record}`` mapping or the chart (altair) as checked; ``spec``: a chart's Vega-Lite
+    spec as checked. Only :func:`gate_table`, :func:`gate_key_figures` and :func:`gate_figure`
+    make one; ``results`` writes nothing else.
+    """
+
+    kind: str
+    name: str
+    content: Any
+    rule: Any
+    min_cell_size: int
+    spec: Any = None
+    token: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.token is not _GATE:
+            raise TypeError("een Gated-record maakt alleen de publicatiepoort "
+                            "(disclosure.gate_table / gate_key_figures / gate_figure)")
+
+    # shown in a notebook: marked, so that the executed notebook keeps it (see scrub_notebook)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if self.kind == "figure":
+            bundle = self.content._repr_mimebundle_(include, exclude)
+            data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        elif self.kind == "table":
+            data, meta = {"text/html": self.content._repr_html_(),
+                          "text/plain": repr(self.content)}, {}
+        else:
+            from ruwaard_analysis.present import tables
+
+            gt = tables.key_figures_table(self.content, min_cell_size=self.min_cell_size)
+            data, meta = {"text/html": gt.as_raw_html(), "text/plain": self.name}, {}
+        return data, {**(meta or {}), GATED_MARK: {"kind": self.kind, "name": self.name}}
+
+
+GATED_MARK = "ruwaard-gated"
+"""Output metadata key of a notebook output that shows a gated record."""
+
+
+def _refuse(name: str, rule: str, message: str, column: str | None = None) -> PrivacyError:
+    return PrivacyError([Problem(file=name, rule=rule, column=column, message=message)])
+
+
+def _check_no_identifiers(name: str, fields: Iterable[str]) -> None:
+    found = sorted({f for f in fields if str(f).lower() in IDENTIFIER_FIELDS})
+    if found:
+        raise _refuse(name, "identificatie", f"{name} bevat identificerende velden {found}; "
+                      "publiceer per groep, niet per persoon", column=found[0])
+
+
+def table_rule(name: str) -> TableRule:
+    return TABLE_RULES.get(name, TableRule())
+
+
+def _secondary(frame: pl.DataFrame, n_col: str, groups: tuple[str, ...],
+               min_cell_size: int) -> pl.DataFrame:
+    """Complementary suppression in additive groups (see ``TableRule.additive``)."""
+    extra = []
+    frame = frame.with_row_index("_row")
+    for _, part in frame.group_by(list(groups), maintain_order=True):
+        hidden = part.filter(pl.col(SUPPRESSED_COL))
+        if hidden.is_empty():
+            continue
+        if hidden[n_col].fill_null(0).max() >= min_cell_size:
+            continue  # a hidden part of enough people already covers the others
+        candidates = part.filter(~pl.col(SUPPRESSED_COL)).sort(n_col, "_row")
+        if candidates.height:
+            extra.append(candidates["_row"][0])
+    return frame.with_columns(
+        (pl.col(SUPPRESSED_COL) | pl.col("_row").is_in(extra)).alias(SUPPRESSED_COL)
+    ).drop("_row")
+
+
+def gate_table(name: str, frame: pl.DataFrame, min_cell_size: int,
+               rule: TableRule | None = None) -> Gated:
+    """Suppress and check a table by its rule; the returned record is what may be written.
+
+    Raises ``PrivacyError`` when the table cannot be checked (an identifier column, an ``n``
+    column the rule needs is missing).
+    """
+    rule = rule or table_rule(name)
+    if not isinstance(frame, pl.DataFrame):
+        raise TypeError(f"tabel {name!r}: verwacht een polars DataFrame")
+    _check_no_identifiers(name, frame.columns)
+    if rule.about_people:
+        missing = [c for c in rule.n_cols if c not in frame.columns]
+        if missing:
+            raise _refuse(name, "celgrootte_onbekend",
+                          f"tabel {name} heeft geen kolom {missing} met het aantal personen per "
+                          "rij; zonder dat aantal kan de publicatiepoort de tabel niet toetsen "
+                          "(leg een regel vast in disclosure.TABLE_RULES)", column=missing[0])
+        skip = {*rule.n_cols, *rule.keys, SUPPRESSED_COL}
+        values = [c for c in frame.columns if c not in skip and frame[c].dtype.is_numeric()]
+        flag = pl.any_horizontal(_too_small(c, min_cell_size) for c in rule.n_cols)
+        if SUPPRESSED_COL in frame.columns:
+            flag = flag | pl.col(SUPPRESSED_COL).fill_null(True)
+        frame = frame.with_columns(flag.alias(SUPPRESSED_COL))
+        if rule.additive:
+            frame = _secondary(frame, rule.n_cols[0], rule.additive, min_cell_size)
+        frame = frame.with_columns(
+            pl.when(pl.col(SUPPRESSED_COL)).then(None).otherwise(pl.col(c)).alias(c)
+            for c in values)
+        leaks = frame.filter(pl.col(SUPPRESSED_COL) & pl.any_horizontal(
+            pl.col(c).is_not_null() for c in values)) if values else frame.clear()
+        if leaks.height:  # pragma: no cover - the suppression above rules it out
+            raise _refuse(name, "minimale_celgrootte", "onderdrukte rij toont nog waarden")
+    return Gated("table", name, frame, rule, int(min_cell_size), token=_GATE)
+
+
+def key_figure_rule(name: str, record: Mapping[str, Any] | None = None) -> KeyFigureRule:
+    if name in KEY_FIGURE_RULES:
+        return KEY_FIGURE_RULES[name]
+    if record is not None and record.get("n_unit"):
+        return KeyFigureRule(about_people=False, reason=f"n telt {record['n_unit']}")
+    return KeyFigureRule()
+
+
+def gate_key_figures(notebook: str, figures: Mapping[str, Mapping[str, Any]],
+                     min_cell_size: int, *, default_rule: KeyFigureRule | None = None) -> Gated:
+    """Suppress and check the key figures of one notebook (each about its ``n`` people).
+
+    ``default_rule`` replaces the default for figures without a rule in ``KEY_FIGURE_RULES``.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for name, record in figures.items():
+        if not isinstance(record, Mapping):
+            raise TypeError(f"kerncijfer {name!r}: verwacht een dict")
+        _check_no_identifiers(f"kerncijfer {name}", record)
+        rule = (KEY_FIGURE_RULES.get(name) or default_rule
+                or key_figure_rule(name, record))
+        if rule.about_people:
+            record = suppress_key_figure(record, min_cell_size)
+            record.pop("display", None)
+            assert_key_figures_safe({name: record}, min_cell_size)
+        out[str(name)] = dict(record)
+    return Gated("key_figures", notebook, out, None, int(min_cell_size), token=_GATE)
+
+
+def figure_rule(name: str) -> FigureRule:
+    return FIGURE_RULES.get(name, FigureRule())
+
+
+def _data_rows(spec: Any) -> list[dict]:
+    """Every inline data row of a Vega-Lite spec (``datasets`` and ``data.values``)."""
+    rows: list[dict] = []
+    if isinstance(spec, Mapping):
+        for key, value in spec.items():
+            if key == "datasets" and isinstance(value, Mapping):
+                for data in value.values():
+                    rows += [r for r in data if isinstance(r, Mapping)]
+            elif key == "values" and isinstance(value, list):
+                rows += [r for r in value if isinstance(r, Mapping)]
+            else:
+                rows += _data_rows(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            rows += _data_rows(item)
+    return rows
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def check_figure_spec(name: str, spec: Mapping[str, Any], min_cell_size: int,
+                      rule: FigureRule | None = None) -> None:
+    """Raise ``PrivacyError`` when a chart's data would publish a small group or a person."""
+    rule = rule or figure_rule(name)
+    rows = _data_rows(spec)
+    _check_no_identifiers(f"figuur {name}", {k for r in rows for k in r})
+    if not rule.about_people:
+        return
+    problems = []
+    for i, row in enumerate(rows):
+        stats = [k for k, v in row.items()
+                 if _is_number(v) and k != rule.n_field and k not in rule.fixed_fields]
+        if not stats:
+            continue
+        n = row.get(rule.n_field)
+        if not _is_number(n):
+            problems.append(Problem(file=f"figuur {name}", rule="celgrootte_onbekend",
+                                    column=stats[0], message=(
+                                        f"datarij {i + 1} toont {stats} zonder het aantal "
+                                        f"personen ({rule.n_field}): een persoon of een groep "
+                                        "van onbekende grootte")))
+        elif n < min_cell_size:
+            problems.append(Problem(file=f"figuur {name}", rule="minimale_celgrootte",
+                                    column=rule.n_field, message=(
+                                        f"datarij {i + 1}: {rule.n_field} < {min_cell_size} "
+                                        f"maar toont {stats}")))
+    if problems:
+        raise PrivacyError(problems)
+
+
+def gate_figure(name: str, chart: Any, min_cell_size: int,
+                rule: FigureRule | None = None) -> Gated:
+    """Check a chart's Vega-Lite spec by its rule; the returned record is what may be written."""
+    from ruwaard_analysis.present.theme import chart_spec  # lazy: altair is heavy
+
+    rule = rule or figure_rule(name)
+    spec = chart_spec(chart)
+    check_figure_spec(name, spec, min_cell_size, rule)
+    return Gated("figure", name, chart, rule, int(min_cell_size), spec=spec, token=_GATE)
+
+
+def require_gated(record: Any, kind: str, what: str) -> Gated:
+    """``record`` if it is a ``Gated`` of ``kind``; otherwise the refusal ``results`` raises."""
+    if isinstance(record, Gated) and record.token is _GATE and record.kind == kind:
+        return record
+    raise _refuse(what, "publicatiepoort", (
+        f"{what} is niet door de publicatiepoort gegaan: geef een record van "
+        f"disclosure.gate_{'key_figures' if kind == 'key_figures' else kind}, "
+        f"niet een {type(record).__name__}"))
+
+
+# --------------------------------------------------------------------------- executed notebooks
+
+SCRUBBED_MARK = "ruwaard-gated-outputs"
+"""Notebook metadata key set on an executed notebook whose outputs were scrubbed."""
+
+SCRUBBED_NOTE = ("(uitvoer niet bewaard: alleen uitvoer die door de publicatiepoort ging staat "
+                 "in het uitgevoerde notebook, zie docs/disclosure.md)")
+
+
+def scrub_notebook(nb: dict) -> dict:
+    """Keep only gated outputs in an executed notebook (a dict in nbformat 4); returns it.
+
+    Every other output (a printed value, a raw frame, a chart not gated) is replaced by one
+    line that says so. Marks the notebook with ``metadata[SCRUBBED_MARK] = True``.
+    """
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code" or not cell.get("outputs"):
+            continue
+        kept = [o for o in cell["outputs"] if GATED_MARK in (o.get("metadata") or {})]
+        if len(kept) < len(cell["outputs"]):
+            kept.append({"output_type": "stream", "name": "stdout", "text": SCRUBBED_NOTE + "\n"})
+        cell["outputs"] = kept
+    nb.setdefault("metadata", {})[SCRUBBED_MARK] = True
+    return nb
+
+
+def scrub_notebook_file(path: str | Path) -> Path:
+    """Scrub an executed ``.ipynb`` in place (see :func:`scrub_notebook`)."""
+    import json
+
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(scrub_notebook(nb), ensure_ascii=False, indent=1) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def is_scrubbed(nb: Mapping[str, Any]) -> bool:
+    return bool(nb.get("metadata", {}).get(SCRUBBED_MARK))

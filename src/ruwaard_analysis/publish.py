@@ -18,8 +18,7 @@ import polars as pl
 from scipy import stats as sps
 
 from . import config
-from .disclosure import assert_key_figures_safe, assert_no_small_cells, suppress_frame
-from .disclosure import suppress_key_figure as _suppress_kf
+from .disclosure import Gated, TableRule, gate_figure, gate_key_figures, gate_table
 from .key_figures import key_figure
 from .present import labels
 
@@ -29,22 +28,30 @@ SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
 
 @dataclass
 class Published:
-    """Tables and key figures of one notebook, safe to publish."""
+    """Tables, key figures and charts of one notebook, through the publication gate.
+
+    ``tables`` holds the gated frames (use them for charts), ``key_figures`` the records as
+    they will be written; ``write`` gates the key figures and writes everything.
+    """
 
     min_cell_size: int
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     key_figures: dict[str, dict] = field(default_factory=dict)
+    gated: dict[str, Gated] = field(default_factory=dict)
 
-    def table(self, name: str, frame: pl.DataFrame, *, value_cols: list[str] | None = None,
-              n_col: str = "n") -> pl.DataFrame:
-        """Add a table; rows with ``n_col`` below the minimum cell size lose ``value_cols``."""
-        if value_cols:
-            frame = suppress_frame(frame, n_col=n_col, value_cols=value_cols,
-                                   min_cell_size=self.min_cell_size)
-            assert_no_small_cells(frame, n_col=n_col, value_cols=value_cols,
-                                  min_cell_size=self.min_cell_size, name=name)
-        self.tables[name] = frame
-        return frame
+    def table(self, name: str, frame: pl.DataFrame, *,
+              rule: TableRule | None = None) -> pl.DataFrame:
+        """Add a table through the gate (its rule in ``disclosure.TABLE_RULES``, or ``rule``);
+        returns the gated frame: rows about fewer people than the minimum have no values."""
+        gated = gate_table(name, frame, self.min_cell_size, rule)
+        self.gated[name] = gated
+        self.tables[name] = gated.content
+        return gated.content
+
+    def chart(self, name: str, chart) -> Gated:
+        """A chart through the gate: write it with ``results.write_figure(output_dir, ...)``;
+        shown in a notebook it stays in the executed notebook."""
+        return gate_figure(name, chart, self.min_cell_size)
 
     def figure(self, name: str, value, *, n: int, unit: str, ci_low=None, ci_high=None,
                n_unit: str | None = None) -> dict:
@@ -55,9 +62,7 @@ class Published:
         """
         record = key_figure(value, n=n, unit=unit, label=labels.label(f"key_figure.{name}"),
                             ci_low=ci_low, ci_high=ci_high, n_unit=n_unit)
-        if n_unit is None:
-            record = _suppress_kf(record, self.min_cell_size)
-        record.pop("display", None)
+        record = gate_key_figures("_", {name: record}, self.min_cell_size).content[name]
         self.key_figures[name] = record
         return record
 
@@ -68,18 +73,21 @@ class Published:
             raise ValueError(f"published twice: {sorted(clash)}")
         self.tables.update(other.tables)
         self.key_figures.update(other.key_figures)
+        self.gated.update(other.gated)
         return self
 
-    def write(self, output_dir: str | Path, notebook: str) -> None:
-        """Write every table and the key figures with ``results`` (deterministic bytes)."""
+    def write(self, output_dir: str | Path, notebook: str) -> Gated:
+        """Write every table and the key figures with ``results`` (deterministic bytes).
+
+        Returns the gated key figures: shown in a notebook, they stay in the executed notebook.
+        """
         from .results import write_key_figures, write_table
 
-        assert_key_figures_safe(
-            {k: v for k, v in self.key_figures.items() if "n_unit" not in v},
-            self.min_cell_size)
-        for name in sorted(self.tables):
-            write_table(output_dir, name, self.tables[name])
-        write_key_figures(output_dir, notebook, self.key_figures)
+        for name in sorted(self.gated):
+            write_table(output_dir, self.gated[name])
+        key_figures = gate_key_figures(notebook, self.key_figures, self.min_cell_size)
+        write_key_figures(output_dir, key_figures)
+        return key_figures
 
 
 def _t_ci(mean: float, sd: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -103,6 +111,7 @@ def wellbeing(
     changes: list,
     model=None,
     rtm=None,
+    distribution: pl.DataFrame | None = None,
     min_cell_size: int = config.MIN_CELL_SIZE,
 ) -> Published:
     """Wellbeing results: moments table, paired effects, mixed model, regression to the mean.
@@ -110,7 +119,9 @@ def wellbeing(
     ``moments``: ``stats.summary.mean_ci_by(wellbeing, by="moment", value="score")``;
     ``changes``: ``PairedChange`` records (the first is voormeting -> nameting);
     ``model``: ``MixedModelResult`` or None (not fitted / not reportable);
-    ``rtm``: ``RtmAdjusted`` for the first change, or None.
+    ``rtm``: ``RtmAdjusted`` for the first change, or None;
+    ``distribution``: ``stats.summary.distribution_by(scores, by="moment", value="score")``
+    for the before/after figure (quartiles, no single score), or None.
     """
     pub = Published(min_cell_size)
     pub.figure("casussen_totaal", cases_handled, n=cases_handled, unit="count")
@@ -118,8 +129,9 @@ def wellbeing(
     pub.table(
         "welbevinden_momenten",
         _moment_order(moments.select("moment", "n", "mean", "ci_low", "ci_high")),
-        value_cols=["mean", "ci_low", "ci_high"],
     )
+    if distribution is not None:
+        pub.table("welbevinden_verdeling", _moment_order(distribution))
     if changes:
         first = changes[0]
         for name, mean, sd in (
@@ -132,33 +144,32 @@ def wellbeing(
                    ci_low=first.ci_low, ci_high=first.ci_high)
         pub.figure("welbevinden_aandeel_verbeterd", first.share_improved, n=first.n, unit="share")
         effects = pl.concat([c.to_frame() for c in changes], how="diagonal_relaxed")
-        pub.table("welbevinden_effecten", effects, value_cols=[
-            c for c in effects.columns
-            if c not in ("label_before", "label_after", "n", "n_excluded", "confidence",
-                         "wilcoxon_variant", "boot_method", "n_resamples", "seed",
-                         "higher_is_better", "min_change")
-        ])
+        pub.table("welbevinden_effecten", effects)
     repeat = moments.filter(pl.col("moment") == "herhaalmeting")
     if repeat.height and repeat["n"].item() >= 2:
         row = repeat.row(0, named=True)
         pub.figure("welbevinden_herhaalmeting_gemiddeld", row["mean"], n=row["n"], unit="score",
                    ci_low=row["ci_low"], ci_high=row["ci_high"])
     if model is not None:
-        contrasts = model.contrasts_frame().with_columns(
-            pl.lit(model.n_cases, dtype=pl.Int64).alias("n"))
-        pub.table("welbevinden_model", contrasts,
-                  value_cols=["estimate", "se", "t", "p_value", "ci_low", "ci_high"])
+        # a contrast is about its smallest moment: with the published mean of the other
+        # moment it would give that moment's mean back (complementary disclosure)
+        contrasts = model.contrasts_frame()
+        per_moment = {str(k): int(v) for k, v in model.n_per_moment.items()}
+        contrasts = contrasts.with_columns(pl.Series("n", [
+            min(per_moment.get(a, 0), per_moment.get(b, 0))
+            for a, b in contrasts.select("moment_from", "moment_to").iter_rows()],
+            dtype=pl.Int64))
+        pub.table("welbevinden_model", contrasts)
         if "herhaalmeting" in model.moments:
             c = model.contrast("nameting", "herhaalmeting")
-            pub.figure("welbevinden_herhaal_vs_nameting", c.estimate, n=model.n_per_moment[
-                "herhaalmeting"], unit="points", ci_low=c.ci_low, ci_high=c.ci_high)
+            pub.figure("welbevinden_herhaal_vs_nameting", c.estimate, n=min(
+                per_moment.get("nameting", 0), per_moment.get("herhaalmeting", 0)),
+                unit="points", ci_low=c.ci_low, ci_high=c.ci_high)
     if rtm is not None:
         pub.figure("welbevinden_rtm_verwacht_verschil", rtm.rtm, n=rtm.n, unit="points")
         pub.figure("welbevinden_verschil_boven_rtm", rtm.beyond, n=rtm.n, unit="points",
                    ci_low=rtm.beyond_ci_low, ci_high=rtm.beyond_ci_high)
-        pub.table("welbevinden_rtm", rtm.to_frame(),
-                  value_cols=["observed", "rtm", "beyond", "beyond_ci_low", "beyond_ci_high",
-                              "beyond_boot_ci_low", "beyond_boot_ci_high", "share_explained"])
+        pub.table("welbevinden_rtm", rtm.to_frame())
         pub.table("welbevinden_rtm_gevoeligheid",
                   rtm.sensitivity.with_columns(pl.lit(rtm.n, dtype=pl.Int64).alias("n")))
     return pub
@@ -192,18 +203,15 @@ def costs(
         pl.col("measure").alias("scenario"), "n", pl.col("mean").alias("mean_eur"),
         pl.col("median").alias("median_eur"), pl.col("total").alias("total_eur"),
         *(interval if has_ci else []))
-    pub.table("kosten_scenario", scen, value_cols=[
-        "mean_eur", "median_eur", "total_eur", *(["ci_low_eur", "ci_high_eur"] if has_ci else [])])
+    pub.table("kosten_scenario", scen)
     savings = per_scenario.filter(~pl.col("measure").is_in(SCENARIOS))
-    pub.table("kosten_besparing", savings,
-              value_cols=["mean", "sd", "median", "min", "max", "total"])
+    pub.table("kosten_besparing", savings)
+    # a payer's totals are about the cases with costs for that payer (n_cases), not about the
+    # sample; the payers add up to the scenario totals (complementary suppression by the rule)
     payer = per_payer.unpivot(index=["payer", "n_cases"], on=list(SCENARIOS),
                               variable_name="scenario", value_name="total_eur").select(
         "payer", "scenario", pl.col("n_cases").alias("n"), "total_eur")
-    # per-payer totals are sums over the cases of the sample: their n is the sample's
-    payer = payer.with_columns(pl.lit(n_cost_analyses, dtype=pl.Int64).alias("n_sample"))
-    pub.table("kosten_betaler", payer, value_cols=["total_eur"], n_col="n_sample")
-    pub.tables["kosten_betaler"] = pub.tables["kosten_betaler"].drop("n_sample")
+    pub.table("kosten_betaler", payer)
     if saving is not None:
         pub.figure("kosten_besparing_per_jaar_gemiddeld", saving.mean, n=saving.n,
                    unit="eur_per_year", ci_low=saving.ci_low, ci_high=saving.ci_high)
@@ -215,8 +223,7 @@ def costs(
         pub.table("kosten_extrapolatie", pl.DataFrame([{
             k: getattr(population, k) for k in (
                 "n", "population_size", "mean", "mean_ci_low", "mean_ci_high", "total",
-                "ci_low", "ci_high", "fpc", "confidence")}]),
-            value_cols=["mean", "mean_ci_low", "mean_ci_high", "total", "ci_low", "ci_high"])
+                "ci_low", "ci_high", "fpc", "confidence")}]))
     if projection is not None:
         pub.figure("kosten_netto_contante_waarde", projection.npv, n=n_cost_analyses,
                    unit="eur")
@@ -250,19 +257,11 @@ def positive_health(
         pl.col("wave_date").replace_strict({d: i + 1 for i, d in enumerate(dates)},
                                            return_dtype=pl.Int64).alias("wave"))
     pub.table("positieve_gezondheid_domeinen",
-              numbered.select("wave", "wave_date", "domain", "n", "mean", "ci_low", "ci_high"),
-              value_cols=["mean", "ci_low", "ci_high"])
+              numbered.select("wave", "wave_date", "domain", "n", "mean", "ci_low", "ci_high"))
     pub.figure("positieve_gezondheid_metingen", len(dates), n=n_respondents, unit="count")
     if changes is not None and changes.height:
         keep = [c for c in changes.columns if c not in ("domain_order",)]
-        pub.table("positieve_gezondheid_verandering", changes.select(keep), value_cols=[
-            c for c in ("mean_before", "mean_after", "mean_diff", "ci_low", "ci_high", "p_t",
-                        "wilcoxon_p", "d_z", "g_av", "boot_ci_low", "boot_ci_high",
-                        "sd_before", "sd_after", "sd_diff", "t", "wilcoxon_v",
-                        "d_z_ci_low", "d_z_ci_high", "g_av_ci_low", "g_av_ci_high",
-                        "share_improved", "share_unchanged", "share_worse",
-                        "n_improved", "n_unchanged", "n_worse", "correlation")
-            if c in changes.columns])
+        pub.table("positieve_gezondheid_verandering", changes.select(keep))
     return pub
 
 

@@ -248,17 +248,31 @@ def render_with_quarto(
 
 
 def export_notebooks_html(notebooks_dir: Path, out_dir: Path, *, title: str = "") -> list[Path]:
-    """Write every executed notebook in ``notebooks_dir`` as HTML to ``out_dir`` (+ index)."""
+    """Write every executed notebook in ``notebooks_dir`` as HTML to ``out_dir`` (+ index).
+
+    Only notebooks the pipeline scrubbed (``disclosure.scrub_notebook``: only gated output)
+    are exported; any other notebook is refused with a ``ReportError``.
+    """
     import nbformat
     from nbconvert import HTMLExporter  # lazy: slow import
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    from .disclosure import is_scrubbed
+
+    notebooks = []
     for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        if not is_scrubbed(nb):  # the same rule as the report: only gated output
+            raise ReportError(
+                f"{path} is geen uitgevoerd notebook van `ruwaard run` met alleen uitvoer die "
+                "door de publicatiepoort ging; het wordt niet als HTML gedeeld "
+                "(zie docs/disclosure.md)")
+        notebooks.append((path, nb))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, nb in notebooks:
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         target = out_dir / f"{path.stem}.html"
         target.write_text(body, encoding="utf-8")

@@ -1,11 +1,15 @@
 """Deterministic writers and readers for the results of one year (``data/processed/YEAR/``).
 
 Writers are called inside the notebooks, always with the notebook's ``output_dir``
-parameter (a staging folder of the pipeline, never the final folder)::
+parameter (a staging folder of the pipeline, never the final folder), and write only what
+passed the publication gate (``disclosure.Gated``, docs/disclosure.md); anything else is
+refused with a ``PrivacyError``::
 
-    write_table(output_dir, "wellbeing_paired", frame)         # tables/NAME.parquet
-    write_key_figures(output_dir, "01_wellbeing", {...})       # key_figures/NOTEBOOK.json
-    write_figure(output_dir, "wellbeing_before_after", chart)  # figures/NAME.{vl.json,svg,png}
+    write_table(output_dir, gate_table("welbevinden_momenten", frame, min_cell_size))
+    write_key_figures(output_dir, gate_key_figures("01_welbevinden", {...}, min_cell_size))
+    write_figure(output_dir, gate_figure("welbevinden_voor_na", chart, min_cell_size))
+
+(``publish.Published`` does the gating: ``pub.write(output_dir, notebook)``, ``pub.chart``.)
 
 Readers are used by the Quarto report and by ``ruwaard numbers``; they take a year
 (looked up under ``processed_dir``) or a results folder.
@@ -153,11 +157,22 @@ def _results_folder(year_or_dir: int | str | Path, processed_dir: Path) -> Path:
 # --------------------------------------------------------------------------- writers
 
 
-def write_table(out_dir: str | Path, name: str, frame: pl.DataFrame) -> Path:
-    """Write ``frame`` to ``OUT_DIR/tables/NAME.parquet`` with deterministic bytes.
+def _gated(record: Any, kind: str, what: str, extra: Any) -> Any:
+    from .disclosure import require_gated
 
-    A pandas DataFrame is converted with :func:`polars.from_pandas` (index dropped).
+    if extra is not None:  # the old call write_x(out_dir, name, raw): refused, say why
+        record = extra
+    return require_gated(record, kind, what)
+
+
+def write_table(out_dir: str | Path, table: Any, _frame: Any = None) -> Path:
+    """Write a gated table (``disclosure.gate_table``) to ``OUT_DIR/tables/NAME.parquet``.
+
+    Deterministic bytes. A frame that did not pass the gate is refused (``PrivacyError``).
     """
+    gated = _gated(table, "table", f"tabel {table if isinstance(table, str) else ''}".strip(),
+                   _frame)
+    name, frame = gated.name, gated.content
     _check_name(name, "tabel")
     if not isinstance(frame, pl.DataFrame):
         try:
@@ -176,13 +191,17 @@ def write_table(out_dir: str | Path, name: str, frame: pl.DataFrame) -> Path:
     return path
 
 
-def write_key_figures(out_dir: str | Path, notebook: str, figures: Mapping[str, Mapping]) -> Path:
-    """Write the key figures of one notebook to ``OUT_DIR/key_figures/NOTEBOOK.json``.
+def write_key_figures(out_dir: str | Path, key_figures: Any, _figures: Any = None) -> Path:
+    """Write the gated key figures of one notebook to ``OUT_DIR/key_figures/NOTEBOOK.json``.
 
+    ``key_figures``: ``disclosure.gate_key_figures(notebook, figures, min_cell_size)``, where
     ``figures`` maps a figure name to ``{"value", "n", "unit", "label", "ci_low",
     "ci_high", "suppressed"}`` (see :func:`normalise_key_figure`). Names must be unique
     over all notebooks of a year; the pipeline merges them into ``key_figures.json``.
+    Key figures that did not pass the gate are refused (``PrivacyError``).
     """
+    gated = _gated(key_figures, "key_figures", "kerncijfers", _figures)
+    notebook, figures = gated.name, gated.content
     _check_name(notebook, "notebook")
     if not isinstance(figures, Mapping):
         raise ResultsError(
@@ -197,17 +216,21 @@ def write_key_figures(out_dir: str | Path, notebook: str, figures: Mapping[str, 
     return path
 
 
-def write_figure(out_dir: str | Path, name: str, chart: Any) -> Any:
-    """Save an altair chart as ``OUT_DIR/figures/NAME.vl.json``, ``.svg`` and ``.png``.
+def write_figure(out_dir: str | Path, figure: Any, _chart: Any = None) -> Any:
+    """Save a gated chart (``disclosure.gate_figure``) as ``OUT_DIR/figures/NAME.vl.json``,
+    ``.svg`` and ``.png``, all three from the spec the gate checked.
 
-    Delegates to :func:`ruwaard_analysis.present.theme.save_chart` and returns what it returns.
+    Delegates to :func:`ruwaard_analysis.present.theme.save_spec` and returns what it returns.
+    A chart that did not pass the gate is refused (``PrivacyError``).
     """
-    _check_name(name, "figuur")
-    from .present.theme import save_chart  # lazy: altair / vl-convert are heavy
+    gated = _gated(figure, "figure", f"figuur {figure if isinstance(figure, str) else ''}"
+                   .strip(), _chart)
+    name = _check_name(gated.name, "figuur")
+    from .present.theme import save_spec  # lazy: altair / vl-convert are heavy
 
     stem = Path(out_dir) / FIGURES / name
     stem.parent.mkdir(parents=True, exist_ok=True)
-    return save_chart(chart, stem)
+    return save_spec(gated.spec, stem)
 
 
 # --------------------------------------------------------------------------- readers

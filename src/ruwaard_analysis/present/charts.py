@@ -90,83 +90,45 @@ def _wave_label(value: object) -> str:
 # --- 1. wellbeing ----------------------------------------------------------------------------
 
 
-def _descriptive_summary(scores: pl.DataFrame, confidence: float = 0.95) -> pl.DataFrame:
-    """Mean and t-based CI per moment (for display only; pass stats' summary when you have it)."""
-    from scipy.stats import t
-
-    per = scores.group_by("moment").agg(
-        pl.len().alias("n"), pl.col("score").mean().alias("mean"), pl.col("score").std().alias("sd")
-    ).sort("moment")  # group_by order varies from run to run; the spec's bytes must not
-    half = [
-        t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n) if n > 1 and sd is not None else None
-        for n, sd in per.select("n", "sd").iter_rows()
-    ]
-    return per.with_columns(pl.Series("_half", half, dtype=pl.Float64)).select(
-        "moment",
-        "mean",
-        (pl.col("mean") - pl.col("_half")).alias("ci_low"),
-        (pl.col("mean") + pl.col("_half")).alias("ci_high"),
-    )
-
-
-def wellbeing_slope_chart(
-    scores: pl.DataFrame,
-    summary: pl.DataFrame | None = None,
-    *,
-    min_cell_size: int = config.MIN_CELL_SIZE,
+def wellbeing_distribution_chart(
+    distribution: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
 ) -> alt.LayerChart:
-    """Before/after slope chart: a thin grey line per case, the mean with its 95% CI in bold.
+    """Before/after: per moment the middle half of the cases (P25 to P75) and the median, with
+    the mean and its 95% CI in bold. No single case is drawn (docs/disclosure.md).
 
-    ``scores``: long frame ``case_id, moment, score`` (moment: voormeting / nameting /
-    herhaalmeting). ``summary`` (optional): ``moment, mean, ci_low, ci_high`` from the
-    statistics; without it a descriptive mean and t-interval per moment (over all scores
-    given) is drawn.
-    A moment with fewer than ``min_cell_size`` cases is left out entirely. Case ids never reach
-    the chart: lines are numbered 1..k instead.
+    ``distribution``: ``moment, n, mean, ci_low, ci_high, p25, median, p75`` as
+    ``stats.summary.distribution_by`` returns and the published table
+    ``welbevinden_verdeling`` holds; a moment with n < ``min_cell_size`` is left out.
     """
-    _require(scores, ["case_id", "moment", "score"], "wellbeing_slope_chart")
-    # a fixed row order: the same data give the same bytes, however the rows arrive
-    scores = scores.filter(pl.col("score").is_not_null()).sort("case_id", "moment")
-    counts = scores.group_by("moment").agg(pl.col("case_id").n_unique().alias("n")).sort("moment")
-    counts = _with_labels(counts, "moment", "moment")
-    kept, hidden = _split_small(counts.with_columns(pl.lit(0.0).alias("_v")), "n", ["_v"],
-                                min_cell_size, "label")
-    keep = kept["moment"].to_list()
-    lines = scores.filter(pl.col("moment").is_in(keep))
-    lines = _with_labels(lines, "moment", "moment").with_columns(
-        pl.col("case_id").rank("dense").cast(pl.Int64).alias("case")
-    ).select("case", "label", "score").sort("case", "label")
-    if summary is None:
-        summary = _descriptive_summary(scores)
-    _require(summary, ["moment", "mean", "ci_low", "ci_high"], "wellbeing_slope_chart summary")
-    means = _with_labels(summary.filter(pl.col("moment").is_in(keep)), "moment", "moment").select(
-        "label", "mean", "ci_low", "ci_high"
-    )
-    order = _order("moment", lines["label"].unique().to_list())
+    value_cols = ["mean", "ci_low", "ci_high", "p25", "median", "p75"]
+    _require(distribution, ["moment", "n", *value_cols], "wellbeing_distribution_chart")
+    data = _with_labels(distribution, "moment", "moment")
+    data, hidden = _split_small(data, "n", value_cols, min_cell_size, "label")
+    data = data.select("label", "n", *value_cols)
+    order = _order("moment", data["label"].to_list())
     x = alt.X("label:N", title=labels.AXES["moment"], sort=order, axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[1, 10])
-    individual = alt.Chart(lines).mark_line(color=INDIVIDUAL_COLOUR, strokeWidth=0.8).encode(
-        x=x,
-        y=alt.Y("score:Q", title=labels.AXES["wellbeing_score"], scale=y_scale),
-        detail="case:N",
+    base = alt.Chart(data)
+    middle = base.mark_bar(color=INDIVIDUAL_COLOUR, opacity=0.55, size=46).encode(
+        x=x, y=alt.Y("p25:Q", title=labels.AXES["wellbeing_score"], scale=y_scale), y2="p75:Q")
+    median = base.mark_tick(color=TEXT_COLOUR, thickness=1.5, size=46).encode(
+        x=x, y=alt.Y("median:Q", scale=y_scale))
+    mean_line = base.mark_line(
+        color=OKABE_ITO[0], strokeWidth=3, point=alt.OverlayMarkDef(color=OKABE_ITO[0], size=60)
+    ).encode(x=x, y=alt.Y("mean:Q", scale=y_scale))
+    ci = base.mark_rule(color=OKABE_ITO[0], strokeWidth=2).encode(
+        x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q")
+    summary = "; ".join(
+        labels.ALT_TEXTS["wellbeing_distribution_moment"].format(
+            moment=lab, mean=fmt.fmt_number(m), low=fmt.fmt_number(p25),
+            high=fmt.fmt_number(p75))
+        for lab, m, p25, p75 in _in_order(data, "label", order).select(
+            "label", "mean", "p25", "p75").iter_rows()
     )
-    mean_line = alt.Chart(means).mark_line(
-        color=TEXT_COLOUR, strokeWidth=3, point=alt.OverlayMarkDef(color=TEXT_COLOUR, size=60)
-    ).encode(
-        x=x, y=alt.Y("mean:Q", scale=y_scale)
-    )
-    ci = alt.Chart(means).mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(
-        x=x, y=alt.Y("ci_low:Q", scale=y_scale), y2="ci_high:Q"
-    )
-    return alt.layer(individual, ci, mean_line).properties(
+    return alt.layer(middle, median, ci, mean_line).properties(
         width=WIDTH,
-        title=_title("wellbeing_slope", hidden, min_cell_size),
-        description=_alt_text(
-            "wellbeing_slope",
-            first_moment=order[0] if order else labels.MISSING,
-            last_moment=order[-1] if order else labels.MISSING,
-            n_cases=fmt.fmt_int(lines["case"].n_unique()),
-        ),
+        title=_title("wellbeing_distribution", hidden, min_cell_size),
+        description=_alt_text("wellbeing_distribution", summary=summary or labels.MISSING),
     )
 
 
@@ -180,7 +142,7 @@ def wellbeing_trajectory_chart(
     _require(means, ["moment", "mean", "ci_low", "ci_high", "n"], "wellbeing_trajectory_chart")
     data = _with_labels(means, "moment", "moment")
     data, hidden = _split_small(data, "n", ["mean", "ci_low", "ci_high"], min_cell_size, "label")
-    data = data.select("label", "mean", "ci_low", "ci_high")
+    data = data.select("label", "n", "mean", "ci_low", "ci_high")
     order = _order("moment", data["label"].to_list())
     x = alt.X("label:N", title=labels.AXES["moment"], sort=order, axis=alt.Axis(labelAngle=0))
     y = alt.Y("mean:Q", title=labels.AXES["wellbeing_score"], scale=alt.Scale(domain=[1, 10]))
@@ -191,7 +153,8 @@ def wellbeing_trajectory_chart(
     )
     summary = "; ".join(
         f"{lab} {fmt.fmt_number(m)} ({fmt.fmt_ci(lo, hi)})"
-        for lab, m, lo, hi in _in_order(data, "label", order).iter_rows()
+        for lab, m, lo, hi in _in_order(data, "label", order).select(
+            "label", "mean", "ci_low", "ci_high").iter_rows()
     )
     return alt.layer(ci, line).properties(
         width=WIDTH,
@@ -225,7 +188,7 @@ def costs_per_scenario_chart(
     data, hidden = _split_small(data, "n", value_cols, min_cell_size, "label")
     kind = pl.when(pl.col("measure").is_in(list(labels.SCENARIOS)))
     data = data.select(
-        "label", *value_cols,
+        "label", "n", *value_cols,
         kind.then(pl.lit(labels.COST_KINDS["cost"]))
         .otherwise(pl.lit(labels.COST_KINDS["saving"])).alias("kind"),
     )
@@ -252,27 +215,43 @@ def costs_per_scenario_chart(
     )
 
 
+def payer_balance(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per payer the one-off investment and the yearly gain from the published table
+    ``kosten_betaler`` (``payer, scenario, n, total_eur``; a suppressed row has no total):
+    ``payer, n, investment, yearly_gain_vs_current`` (null when a total it needs is hidden)."""
+    _require(frame, ["payer", "scenario", "n", "total_eur"], "payer_balance")
+    wide = frame.pivot(on="scenario", index="payer", values="total_eur", aggregate_function="first")
+    n = frame.group_by("payer").agg(pl.col("n").min())
+    for scenario in ("huidig", "oplossing_eenmalig", "na_oplossing"):
+        if scenario not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(scenario))
+    return wide.join(n, on="payer").select(
+        "payer", "n", pl.col("oplossing_eenmalig").alias("investment"),
+        (pl.col("huidig") - pl.col("na_oplossing")).alias("yearly_gain_vs_current"),
+    ).sort("payer")
+
+
 def costs_per_payer_chart(
     frame: pl.DataFrame,
     *,
-    investment_col: str = "investment",
-    gain_col: str = "yearly_gain_vs_current",
-    n_col: str = "n_cases",
     min_cell_size: int = config.MIN_CELL_SIZE,
 ) -> alt.LayerChart:
     """Diverging bars per payer: the one-off investment to the left, the yearly gain to the right.
 
-    ``frame``: ``payer, investment, yearly_gain_vs_current, n_cases`` as
-    ``costs.costs_per_payer`` returns (other column names through the keyword arguments).
-    A payer with fewer than ``min_cell_size`` cases is left out.
+    ``frame``: the published table ``kosten_betaler`` (``payer, scenario, n, total_eur``, after
+    the gate: a payer about fewer than ``min_cell_size`` cases, or hidden so that the scenario
+    total gives it not back, has no totals). Such a payer is left out and named in the title.
     """
-    _require(frame, ["payer", investment_col, gain_col, n_col], "costs_per_payer_chart")
-    data = _with_labels(frame, "payer", "payer")
-    data, hidden = _split_small(data, n_col, [investment_col, gain_col], min_cell_size, "label")
+    data = _with_labels(payer_balance(frame), "payer", "payer")
+    hidden_rows = data.filter(
+        (pl.col("n") < min_cell_size) | pl.col("investment").is_null()
+        | pl.col("yearly_gain_vs_current").is_null())
+    hidden = hidden_rows["label"].to_list()
+    data = data.join(hidden_rows.select("payer"), on="payer", how="anti")
     long = pl.concat([
-        data.select("label", (-pl.col(investment_col)).alias("amount"),
+        data.select("label", "n", (-pl.col("investment")).alias("amount"),
                     pl.lit(labels.FLOWS["investment"]).alias("flow")),
-        data.select("label", pl.col(gain_col).alias("amount"),
+        data.select("label", "n", pl.col("yearly_gain_vs_current").alias("amount"),
                     pl.lit(labels.FLOWS["gain"]).alias("flow")),
     ])
     order = _order("payer", data["label"].to_list())
@@ -343,7 +322,7 @@ def positive_health_radar_chart(
         raise KeyError(f"positive_health_radar_chart: onbekende domeinen {unknown}")
     data = data.with_columns((pl.col("wave_label") + ": " + pl.col("label")).alias("_cell"))
     data, hidden = _split_small(data, "n", ["mean"], min_cell_size, "_cell")
-    data = data.select("wave_label", "i", "angle", "mean")
+    data = data.select("wave_label", "i", "angle", "n", "mean")
 
     scale = alt.Scale(domain=[-RADAR_MAX * 1.45, RADAR_MAX * 1.45])
     x = alt.X("x:Q", scale=scale, axis=None)

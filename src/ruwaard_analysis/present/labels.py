@@ -337,7 +337,7 @@ BUDGET_MEASURES = {
 }
 
 TITLES = {
-    "wellbeing_slope": "Welbevinden voor en na de oplossing",
+    "wellbeing_distribution": "Welbevinden voor en na de oplossing",
     "wellbeing_trajectory": "Gemiddeld welbevinden per meetmoment",
     "costs_per_scenario": "Kosten per scenario",
     "costs_per_payer": "Wie investeert, wie bespaart",
@@ -359,11 +359,12 @@ TITLES = {
 
 # Alt texts (chart ``description``): templates filled with already formatted values.
 ALT_TEXTS = {
-    "wellbeing_slope": (
-        "Lijndiagram van het ervaren welbevinden (1-10) per casus, van {first_moment} naar "
-        "{last_moment}. Dunne grijze lijnen zijn afzonderlijke casussen ({n_cases}), de dikke "
-        "lijn het gemiddelde met het 95%-betrouwbaarheidsinterval."
+    "wellbeing_distribution": (
+        "Ervaren welbevinden (1-10) per meetmoment: de middelste helft van de casussen (25e tot "
+        "75e percentiel) als balk, de mediaan als streep en het gemiddelde met het "
+        "95%-betrouwbaarheidsinterval als dikke lijn; geen afzonderlijke casussen. {summary}."
     ),
+    "wellbeing_distribution_moment": "{moment}: gemiddeld {mean}, middelste helft {low} tot {high}",
     "wellbeing_trajectory": (
         "Gemiddeld ervaren welbevinden (1-10) met 95%-betrouwbaarheidsinterval op {n_moments} "
         "meetmomenten: {summary}."

@@ -160,8 +160,12 @@ def save_chart(chart: alt.TopLevelMixin, path_stem: str | Path) -> dict[str, Pat
 
     Returns ``{"vl.json": path, "svg": path, "png": path}``. The folder must exist.
     """
+    return save_spec(chart_spec(chart), path_stem)
+
+
+def save_spec(spec: dict, path_stem: str | Path) -> dict[str, Path]:
+    """Write a Vega-Lite ``spec`` as ``STEM.vl.json``, ``STEM.svg`` and ``STEM.png``."""
     stem = Path(path_stem)
-    spec = chart_spec(chart)
     paths = {kind: stem.with_name(f"{stem.name}.{kind}") for kind in ("vl.json", "svg", "png")}
     paths["vl.json"].write_text(_spec_json(spec), encoding="utf-8")
     svg = vlc.vegalite_to_svg(spec, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE)

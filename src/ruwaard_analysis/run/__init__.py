@@ -43,14 +43,21 @@ Which inputs (optional, for the cache)
     all: a notebook that checks every file must leave the key out.
 
 How a notebook writes results
-    Only through :mod:`ruwaard_analysis.results`, always into ``output_dir``::
+    Only through :mod:`ruwaard_analysis.results`, always into ``output_dir``, and only what
+    passed the publication gate (:mod:`ruwaard_analysis.disclosure`, docs/disclosure.md)::
 
-        from ruwaard_analysis import results
-        results.write_table(output_dir, "wellbeing_paired", frame)
-        results.write_key_figures(output_dir, "01_wellbeing", {"wellbeing_before_mean":
-            {"value": 2.93, "n": 13, "unit": "score", "label": "Welbevinden voor",
-             "ci_low": 2.5, "ci_high": 3.4, "suppressed": False}})
-        results.write_figure(output_dir, "wellbeing_before_after", chart)
+        from ruwaard_analysis import disclosure, results
+        results.write_table(output_dir, disclosure.gate_table("wellbeing_paired", frame,
+                                                              min_cell_size))
+        results.write_key_figures(output_dir, disclosure.gate_key_figures("01_wellbeing",
+            {"wellbeing_before_mean": {"value": 2.93, "n": 13, "unit": "score",
+             "label": "Welbevinden voor", "ci_low": 2.5, "ci_high": 3.4}}, min_cell_size))
+        results.write_figure(output_dir, disclosure.gate_figure("wellbeing_before_after",
+                                                                chart, min_cell_size))
+
+    (``publish.Published`` does this: ``pub.table``, ``pub.figure``, ``pub.chart``,
+    ``pub.write``.) The executed notebook keeps only outputs that show a gated record
+    (``disclosure.scrub_notebook``): it is the record of the run and may be shared.
 
     Use the notebook's own name for ``write_key_figures``. Table, figure and key-figure names
     must be unique over all notebooks of a year (the pipeline refuses duplicates). Do not

@@ -340,4 +340,8 @@ def execute_notebooks(
     missing = [t["name"] for t in tasks if not Path(t["output"]).is_file()]
     if missing:
         raise PipelineError(f"papermill schreef geen uitgevoerd notebook voor {missing}")
+    from ..disclosure import scrub_notebook_file
+
+    for task in tasks:  # the record of the run keeps only gated output (docs/disclosure.md)
+        scrub_notebook_file(task["output"])
     return timings

@@ -43,3 +43,32 @@ def mean_ci_by(
     return out.with_columns(
         (pl.col("mean") - half).alias("ci_low"), (pl.col("mean") + half).alias("ci_high")
     )
+
+
+def distribution_by(
+    df: pl.DataFrame,
+    *,
+    by: str | Sequence[str],
+    value: str,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
+    """Per group: n, mean with its t-interval (as :func:`mean_ci_by`), and the quartiles
+    ``p25``, ``median``, ``p75`` (linear interpolation between order statistics: numpy's
+    default and R's ``quantile(type = 7)``).
+
+    The spread of a group without any single value in it: no minimum or maximum (those are one
+    person's score). Sorted by the group keys.
+    """
+    by_cols = [by] if isinstance(by, str) else list(by)
+    means = mean_ci_by(df, by=by_cols, value=value, confidence=confidence)
+    quartiles = (
+        df.filter(pl.col(value).is_not_null())
+        .group_by(by_cols)
+        .agg(
+            pl.col(value).cast(pl.Float64).quantile(q, interpolation="linear").alias(name)
+            for q, name in ((0.25, "p25"), (0.5, "median"), (0.75, "p75"))
+        )
+    )
+    return means.join(quartiles, on=by_cols, how="left").select(
+        *by_cols, "n", "mean", "ci_low", "ci_high", "p25", "median", "p75"
+    ).sort(by_cols)
