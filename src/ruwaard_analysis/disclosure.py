@@ -344,7 +344,15 @@ def gate_table(name: str, frame: pl.DataFrame, min_cell_size: int,
     """
     rule = rule or table_rule(name)
     if not isinstance(frame, pl.DataFrame):
-        raise TypeError(f"tabel {name!r}: verwacht een polars DataFrame")
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is a dependency
+            pd = None
+        if pd is not None and isinstance(frame, pd.DataFrame):
+            frame = pl.from_pandas(frame.reset_index(drop=True))
+        else:
+            raise TypeError(f"tabel {name!r}: verwacht een polars DataFrame, kreeg "
+                            f"{type(frame).__name__}")
     _check_no_identifiers(name, frame.columns)
     if rule.about_people:
         missing = [c for c in rule.n_cols if c not in frame.columns]

@@ -48,13 +48,22 @@ def cost_scenarios() -> pl.DataFrame:
     })
 
 
-def payer_balance() -> pl.DataFrame:
-    return pl.DataFrame({
-        "payer": ["gemeente", "zorgverzekeraar", "woningcorporatie"],
-        "investment": [20000.0, 5000.0, SECRET * 100],
-        "yearly_gain_vs_current": [30000.0, 12000.0, SECRET * 10],
-        "n_cases": [9, 8, 3],
-    })
+def payer_totals() -> pl.DataFrame:
+    """The published table kosten_betaler: per payer and scenario n and total (a payer of 3
+    cases as it would arrive without the gate, to show the chart leaves it out itself)."""
+    rows = {"gemeente": (9, [30000.0, 40000.0, 20000.0, 0.0]),
+            "zorgverzekeraar": (8, [15000.0, 20000.0, 5000.0, 3000.0]),
+            "woningcorporatie": (3, [SECRET * 10, 0.0, SECRET * 100, 0.0])}
+    scenarios = ["huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing"]
+    return pl.DataFrame([
+        {"payer": p, "scenario": sc, "n": n, "total_eur": t}
+        for p, (n, totals) in rows.items() for sc, t in zip(scenarios, totals, strict=True)])
+
+
+def wellbeing_distribution() -> pl.DataFrame:
+    from ruwaard_analysis.stats.summary import distribution_by
+
+    return distribution_by(wellbeing_scores(), by="moment", value="score")
 
 
 def health_profile() -> pl.DataFrame:
@@ -95,17 +104,18 @@ def budget() -> pl.DataFrame:
 
 
 CHARTS = {
-    "wellbeing_slope": lambda: charts.wellbeing_slope_chart(wellbeing_scores(), min_cell_size=MIN),
+    "wellbeing_distribution": lambda: charts.wellbeing_distribution_chart(
+        wellbeing_distribution(), min_cell_size=MIN),
     "wellbeing_trajectory": lambda: charts.wellbeing_trajectory_chart(trajectory_means()),
     "costs_per_scenario": lambda: charts.costs_per_scenario_chart(cost_scenarios()),
-    "costs_per_payer": lambda: charts.costs_per_payer_chart(payer_balance()),
+    "costs_per_payer": lambda: charts.costs_per_payer_chart(payer_totals()),
     "positive_health_radar": lambda: charts.positive_health_radar_chart(health_profile()),
     "ggd_comparison": lambda: charts.ggd_comparison_chart(ggd_frame()),
     "ggd_trend": lambda: charts.ggd_trend_chart(ggd_trend_frame()),
     "visitors": lambda: charts.visitors_chart(visitors()),
     "budget": lambda: charts.budget_chart(budget()),
 }
-WITH_SMALL_GROUP = ["wellbeing_slope", "wellbeing_trajectory", "costs_per_scenario",
+WITH_SMALL_GROUP = ["wellbeing_distribution", "wellbeing_trajectory", "costs_per_scenario",
                     "costs_per_payer", "positive_health_radar"]
 
 
@@ -132,34 +142,30 @@ def test_values_of_small_groups_never_reach_the_spec(key):
     assert "<5" in dumped  # the subtitle names what is not shown
 
 
-def test_slope_chart_hides_case_ids_and_the_small_moment():
-    spec = theme.chart_spec(CHARTS["wellbeing_slope"]())
+def test_distribution_chart_hides_cases_and_the_small_moment():
+    spec = theme.chart_spec(CHARTS["wellbeing_distribution"]())
     dumped = json.dumps(spec, ensure_ascii=False)
     assert "R001" not in dumped
     assert "Herhaalmeting (6-12 maanden)" in spec["title"]["subtitle"][0]
     rows = [r for data in spec["datasets"].values() for r in data]
     assert {r["label"] for r in rows} == {"Voormeting", "Nameting (±6 weken)"}
+    # one row per moment, with its n: no single case, no minimum or maximum
+    assert len(rows) == 2 and all(r["n"] == 13 for r in rows)
+    scores = set(wellbeing_scores()["score"].to_list())
+    drawn = {v for r in rows for k, v in r.items() if k in ("p25", "median", "p75")}
+    assert {min(scores), max(scores)}.isdisjoint(drawn)
 
 
-def test_slope_chart_draws_the_summary_it_is_given():
-    summary = pl.DataFrame({"moment": ["voormeting", "nameting"], "mean": [2.9, 7.6],
-                            "ci_low": [2.41, 7.13], "ci_high": [3.39, 8.07]})
-    spec = theme.chart_spec(charts.wellbeing_slope_chart(wellbeing_scores(), summary))
-    rows = [r for data in spec["datasets"].values() for r in data if "ci_low" in r]
-    assert sorted(r["ci_low"] for r in rows) == [2.41, 7.13]
-
-
-def test_slope_chart_without_summary_draws_mean_and_t_interval():
-    from scipy import stats
+def test_distribution_chart_draws_the_quartiles_numpy_gives():
+    import numpy as np
 
     before = wellbeing_scores().filter(pl.col("moment") == "voormeting")["score"].to_numpy()
-    low, high = stats.t.interval(0.95, len(before) - 1, before.mean(), stats.sem(before))
-    spec = theme.chart_spec(charts.wellbeing_slope_chart(wellbeing_scores()))
-    rows = [r for data in spec["datasets"].values() for r in data
-            if "ci_low" in r and r["label"] == "Voormeting"]
-    assert len(rows) == 1
-    assert rows[0]["mean"] == pytest.approx(before.mean())
-    assert (rows[0]["ci_low"], rows[0]["ci_high"]) == pytest.approx((low, high))
+    spec = theme.chart_spec(CHARTS["wellbeing_distribution"]())
+    row = next(r for data in spec["datasets"].values() for r in data
+               if r["label"] == "Voormeting")
+    assert (row["p25"], row["median"], row["p75"]) == pytest.approx(
+        tuple(np.percentile(before, [25, 50, 75])))
+    assert row["mean"] == pytest.approx(before.mean())
 
 
 def test_alt_text_is_dutch_formatted_and_leaves_out_the_small_group():
@@ -290,14 +296,15 @@ def test_chart_html_is_offline():
     assert '"decimal": ","' in page
 
 
-def test_slope_chart_bytes_do_not_depend_on_row_order():
+def test_distribution_chart_bytes_do_not_depend_on_row_order():
     """group_by order varies between runs; the chart (and so the results' bytes) must not."""
     import json
 
     import numpy as np
 
-    from ruwaard_analysis.present.charts import wellbeing_slope_chart
+    from ruwaard_analysis.present.charts import wellbeing_distribution_chart
     from ruwaard_analysis.present.theme import chart_spec
+    from ruwaard_analysis.stats.summary import distribution_by
 
     rng = np.random.default_rng(3)
     ids = [f"C{i:03d}" for i in range(12)]
@@ -306,10 +313,14 @@ def test_slope_chart_bytes_do_not_depend_on_row_order():
         "moment": ["voormeting"] * 12 + ["nameting"] * 12,
         "score": np.concatenate([rng.integers(1, 5, 12), rng.integers(6, 10, 12)]).astype(float),
     })
-    reference = json.dumps(chart_spec(wellbeing_slope_chart(scores)), sort_keys=True)
+
+    def spec(frame):
+        table = distribution_by(frame, by="moment", value="score")
+        return json.dumps(chart_spec(wellbeing_distribution_chart(table)), sort_keys=True)
+
+    reference = spec(scores)
     for seed in range(5):
-        shuffled = scores.sample(fraction=1.0, shuffle=True, seed=seed)
-        assert json.dumps(chart_spec(wellbeing_slope_chart(shuffled)), sort_keys=True) == reference
+        assert spec(scores.sample(fraction=1.0, shuffle=True, seed=seed)) == reference
 
 
 def test_notebook_output_is_static_svg_without_cdn():

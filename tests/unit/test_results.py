@@ -9,14 +9,27 @@ import numpy as np
 import polars as pl
 import pytest
 
-from ruwaard_analysis import results
-from ruwaard_analysis.errors import RuwaardError
+from ruwaard_analysis import disclosure, results
+from ruwaard_analysis.errors import PrivacyError, RuwaardError
+
+# results.py writes only what passed the publication gate (tests/test_gate.py); these tests are
+# about the writing itself, so their records are declared not about people
+NOT_PEOPLE = disclosure.TableRule(about_people=False, reason="test of the writer")
+NOT_PEOPLE_KF = disclosure.KeyFigureRule(about_people=False, reason="test of the writer")
+
+
+def _t(name, frame):
+    return disclosure.gate_table(name, frame, 5, NOT_PEOPLE)
+
+
+def _kf(notebook, figures):
+    return disclosure.gate_key_figures(notebook, figures, 5, default_rule=NOT_PEOPLE_KF)
 
 
 def _frame() -> pl.DataFrame:
     return pl.DataFrame(
         {
-            "case_id": ["c1", "c2", "c3"],
+            "label": ["c1", "c2", "c3"],
             "score": [2.5, None, 7.25],
             "moment": ["voormeting", "nameting", "herhaalmeting"],
         }
@@ -24,29 +37,30 @@ def _frame() -> pl.DataFrame:
 
 
 def test_write_table_bytes_are_identical_across_writes(tmp_path):
-    a = results.write_table(tmp_path / "a", "wellbeing", _frame())
-    b = results.write_table(tmp_path / "b", "wellbeing", _frame())
+    a = results.write_table(tmp_path / "a", _t("wellbeing", _frame()))
+    b = results.write_table(tmp_path / "b", _t("wellbeing", _frame()))
     assert a == tmp_path / "a" / "tables" / "wellbeing.parquet"
     assert a.read_bytes() == b.read_bytes()
     assert results.read_table(tmp_path / "a", "wellbeing").equals(_frame())
 
 
 def test_write_table_accepts_pandas_and_refuses_other_things(tmp_path):
-    path = results.write_table(tmp_path, "from_pandas", _frame().to_pandas())
-    assert pl.read_parquet(path)["case_id"].to_list() == ["c1", "c2", "c3"]
-    with pytest.raises(results.ResultsError, match="polars DataFrame"):
+    path = results.write_table(tmp_path, _t("from_pandas", _frame().to_pandas()))
+    assert pl.read_parquet(path)["label"].to_list() == ["c1", "c2", "c3"]
+    with pytest.raises(TypeError, match="polars DataFrame"):
+        _t("bad", [1, 2, 3])
+    with pytest.raises(PrivacyError, match="publicatiepoort"):
         results.write_table(tmp_path, "bad", [1, 2, 3])
 
 
 @pytest.mark.parametrize("name", ["", "../escape", "a/b", "with space"])
 def test_bad_names_are_refused(tmp_path, name):
     with pytest.raises(results.ResultsError, match="ongeldige naam"):
-        results.write_table(tmp_path, name, _frame())
+        results.write_table(tmp_path, _t(name, _frame()))
 
 
 def test_key_figures_json_is_sorted_utf8_rounded_and_complete(tmp_path):
-    path = results.write_key_figures(
-        tmp_path,
+    path = results.write_key_figures(tmp_path, _kf(
         "01_wellbeing",
         {
             "z_last": {"value": 0.1 + 0.2, "n": np.int64(13), "label": "Welbevinden na één jaar"},
@@ -59,7 +73,7 @@ def test_key_figures_json_is_sorted_utf8_rounded_and_complete(tmp_path):
                 "decimals": 1,
             },
         },
-    )
+    ))
     assert path == tmp_path / "key_figures" / "01_wellbeing.json"
     text = path.read_text(encoding="utf-8")
     assert "één" in text  # ensure_ascii=False
@@ -79,8 +93,7 @@ def test_key_figures_json_is_sorted_utf8_rounded_and_complete(tmp_path):
         "ci_high": None,
         "suppressed": False,
     }
-    again = results.write_key_figures(
-        tmp_path / "again",
+    again = results.write_key_figures(tmp_path / "again", _kf(
         "01_wellbeing",
         {
             "a_first": {
@@ -93,7 +106,7 @@ def test_key_figures_json_is_sorted_utf8_rounded_and_complete(tmp_path):
             },
             "z_last": {"value": 0.3, "n": 13, "label": "Welbevinden na één jaar"},
         },
-    )
+    ))
     assert again.read_bytes() == path.read_bytes()  # last-bit jitter does not change bytes
 
 
@@ -110,29 +123,34 @@ def test_key_figures_json_is_sorted_utf8_rounded_and_complete(tmp_path):
 )
 def test_bad_key_figures_are_refused(tmp_path, figure, message):
     with pytest.raises(results.ResultsError, match=message):
-        results.write_key_figures(tmp_path, "nb", {"x": figure})
+        results.write_key_figures(tmp_path, _kf("nb", {"x": figure}))
     assert not (tmp_path / "key_figures" / "nb.json").exists()
 
 
-def test_write_figure_delegates_to_theme_save_chart(tmp_path, monkeypatch):
+def test_write_figure_delegates_to_theme_save_spec(tmp_path, monkeypatch):
+    import altair as alt
+
     from ruwaard_analysis.present import theme
 
     calls = []
 
-    def fake_save_chart(chart, path_stem):
-        calls.append((chart, Path(path_stem)))
+    def fake_save_spec(spec, path_stem):
+        calls.append((spec, Path(path_stem)))
         return {"svg": Path(path_stem).with_suffix(".svg")}
 
-    monkeypatch.setattr(theme, "save_chart", fake_save_chart)
-    out = results.write_figure(tmp_path, "wellbeing_before_after", "CHART")
-    assert calls == [("CHART", tmp_path / "figures" / "wellbeing_before_after")]
+    monkeypatch.setattr(theme, "save_spec", fake_save_spec)
+    chart = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_point().encode(x="x:Q")
+    gated = disclosure.gate_figure("wellbeing_before_after", chart, 5, disclosure.FigureRule(
+        about_people=False, reason="test of the writer"))
+    out = results.write_figure(tmp_path, gated)
+    assert calls == [(gated.spec, tmp_path / "figures" / "wellbeing_before_after")]
     assert (tmp_path / "figures").is_dir()
     assert out == {"svg": tmp_path / "figures" / "wellbeing_before_after.svg"}
 
 
 def test_readers_by_year_and_clear_error_for_missing_year(tmp_path):
     year_dir = tmp_path / "2016"
-    results.write_table(year_dir, "t", _frame())
+    results.write_table(year_dir, _t("t", _frame()))
     results.write_json(year_dir / "key_figures.json", {"b": {"value": 1}, "a": {"value": 2}})
     results.write_json(year_dir / "manifest.json", {"year": 2016})
     (year_dir / "figures").mkdir()

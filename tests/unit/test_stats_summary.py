@@ -33,3 +33,22 @@ def test_single_observation_has_no_interval_and_nulls_are_not_counted():
 def test_nan_is_refused():
     with pytest.raises(ValueError, match="NaN"):
         mean_ci_by(pl.DataFrame({"g": ["a", "a"], "x": [1.0, float("nan")]}), by="g", value="x")
+
+
+def test_distribution_by_gives_numpy_quartiles_and_the_mean_interval():
+    import numpy as np
+    from scipy import stats as sps
+
+    from ruwaard_analysis.stats.summary import distribution_by
+
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(3, 1, 11), rng.normal(7, 1.5, 8)
+    frame = pl.DataFrame({"g": ["a"] * 11 + ["b"] * 8, "x": np.concatenate([a, b])})
+    out = distribution_by(frame, by="g", value="x")
+    assert out.columns == ["g", "n", "mean", "ci_low", "ci_high", "p25", "median", "p75"]
+    for row, values in zip(out.iter_rows(named=True), (a, b), strict=True):
+        assert row["n"] == len(values)
+        assert (row["p25"], row["median"], row["p75"]) == pytest.approx(
+            tuple(np.percentile(values, [25, 50, 75])))  # numpy default = R type 7
+        low, high = sps.t.interval(0.95, len(values) - 1, values.mean(), sps.sem(values))
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))

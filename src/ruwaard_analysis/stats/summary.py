@@ -60,6 +60,7 @@ def distribution_by(
     person's score). Sorted by the group keys.
     """
     by_cols = [by] if isinstance(by, str) else list(by)
+    df = df.sort([*by_cols, value], nulls_last=True)  # same rows in any order: same bytes
     means = mean_ci_by(df, by=by_cols, value=value, confidence=confidence)
     quartiles = (
         df.filter(pl.col(value).is_not_null())
