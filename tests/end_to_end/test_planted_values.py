@@ -28,11 +28,9 @@ import base64
 import html
 import json
 import math
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -158,11 +156,11 @@ class Secrets:
 
 
 def compute_secrets(data: Path) -> Secrets:
-    from ruwaard_analysis import costs, io, positive_health
+    from ruwaard_analysis import costs, loaders, positive_health
     from ruwaard_analysis.report_year import select_micro, up_to_year
     from ruwaard_analysis.stats.mixed import moment_means_model
 
-    frames = io.load_folder(data)
+    frames = loaders.load_folder(data)
     s = Secrets()
     for year in (2016, 2017):
         s.add(year, "personal nameting score", PERSONAL_AFTER)
@@ -391,30 +389,23 @@ def planted_run(tmp_path_factory):
     quarto = report.find_quarto()
     rendered = []
     if quarto is not None:
+        # what `ruwaard report` renders, in a copy of the Quarto project holding the planted
+        # results (as the rendered_reports fixture of conftest.py does for the demo data)
+        from conftest import PROJECT_SOURCES
+
+        project = root / "project"
+        for name in PROJECT_SOURCES:
+            source, target = config.PROJ_ROOT / name, project / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
+        (project / "notebooks").mkdir()
         for year in YEARS:
-            # inside the project: Typst reads no image outside its root
-            inside = config.PROCESSED_DIR / f".planted-test-{year}"
-            shutil.rmtree(inside, ignore_errors=True)
-            shutil.copytree(dirs["processed_dir"] / str(year), inside)
-            try:
-                for to, ext in report.FORMATS:
-                    # without --output: the file follows its source (reports/), as in
-                    # test_quarto_project; --output with embed-resources looks for the
-                    # resources at the project root (quarto-cli #12920)
-                    done = subprocess.run(
-                        [quarto, "render", report.QMD, "--to", to, "-P", f"year:{year}",
-                         "-P", f"results_dir:{inside}"],
-                        cwd=config.PROJ_ROOT, timeout=900, capture_output=True, text=True,
-                        env={**os.environ, "QUARTO_PYTHON": sys.executable})
-                    assert done.returncode == 0, done.stderr[-3000:]
-                    produced = config.PROJ_ROOT / "reports" / f"leergeschiedenis.{ext}"
-                    target = dirs["reports_dir"] / str(year) / f"planted-{year}.{ext}"
-                    shutil.move(str(produced), target)
-                    rendered.append(target)
-            finally:
-                shutil.rmtree(inside, ignore_errors=True)
-                shutil.rmtree(config.PROJ_ROOT / "reports" / "leergeschiedenis_files",
-                              ignore_errors=True)
+            shutil.copytree(config.REPORTS_DIR / str(year) / "tekst",
+                            project / "reports" / str(year) / "tekst")
+            shutil.copytree(dirs["processed_dir"] / str(year),
+                            project / "data" / "processed" / str(year))
+            rendered += report.render_with_quarto(year, quarto, project_dir=project,
+                                                  reports_dir=project / "reports")
     return {"root": root, "data": data, "planted": planted, "rendered": rendered, **dirs}
 
 
@@ -478,7 +469,7 @@ def test_no_planted_value_in_the_report_without_quarto(planted_run, secrets, yea
 @pytest.mark.quarto
 @pytest.mark.parametrize("year", YEARS)
 def test_no_planted_value_in_the_rendered_report(planted_run, secrets, year):
-    rendered = [p for p in planted_run["rendered"] if p.parent.name == str(year)]
+    rendered = [p for p in planted_run["rendered"] if p.parent.name == str(year)]  # html, pdf
     if not rendered:
         pytest.skip("quarto is not on PATH (QUARTO_PATH)")
     assert {p.suffix for p in rendered} == {".html", ".pdf"}
