@@ -225,6 +225,10 @@ TABLE_RULES: dict[str, TableRule] = {
     "kosten_betaler": TableRule(additive=("scenario",)),
     "kosten_extrapolatie": TableRule(keys=("population_size", "fpc", "confidence")),
     "kosten_meerjarig": TableRule(keys=("year",)),
+    "zes_weken": TableRule(keys=("horizon_days",)),
+    "zes_weken_curve": TableRule(keys=("days",)),
+    "casussen_per_maand": TableRule(keys=("months",)),
+    "randvoorwaarden_combinaties": TableRule(keys=("n_preconditions", "combinations_pooled")),
     "kosten_gevoeligheid": TableRule(),
     "positieve_gezondheid_domeinen": TableRule(keys=("wave",)),
     "positieve_gezondheid_verandering": TableRule(keys=("confidence", "n_resamples", "seed")),
@@ -250,6 +254,7 @@ KEY_FIGURE_RULES: dict[str, KeyFigureRule] = {
 FIGURE_RULES: dict[str, FigureRule] = {
     "kosten_betaler": FigureRule(fixed_fields=frozenset({"zero"})),
     "positieve_gezondheid_domeinen": FigureRule(fixed_fields=frozenset({"i", "angle", "r"})),
+    "zes_weken": FigureRule(fixed_fields=frozenset({"days"})),  # the six-week line
     "ggd_trend": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
     "ggd_vergelijking": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
     "wijkbudget_per_inwoner": FigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),

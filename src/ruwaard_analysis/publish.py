@@ -18,7 +18,8 @@ import polars as pl
 from scipy import stats as sps
 
 from . import config
-from .disclosure import Gated, TableRule, gate_figure, gate_key_figures, gate_table
+from .disclosure import Gated, TableRule, gate_figure, gate_key_figures, gate_table, suppress_frame
+from .disclosure import suppress_key_figure as _suppress_kf
 from .key_figures import key_figure
 from .present import labels
 
@@ -37,14 +38,23 @@ class Published:
     min_cell_size: int
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     key_figures: dict[str, dict] = field(default_factory=dict)
-    gated: dict[str, Gated] = field(default_factory=dict)
+    rules: dict[str, TableRule] = field(default_factory=dict)
 
-    def table(self, name: str, frame: pl.DataFrame, *,
-              rule: TableRule | None = None) -> pl.DataFrame:
+    def table(self, name: str, frame: pl.DataFrame, *, rule: TableRule | None = None,
+              value_cols: list[str] | None = None, n_col: str = "n") -> pl.DataFrame:
         """Add a table through the gate (its rule in ``disclosure.TABLE_RULES``, or ``rule``);
-        returns the gated frame: rows about fewer people than the minimum have no values."""
+        returns the gated frame: rows about fewer people than the minimum have no values.
+
+        ``n_col`` names the count of people when it is not ``n``. ``value_cols`` is accepted
+        for older callers and not needed: the gate treats every numeric column that is not a
+        key of the rule as a statistic. A frame put into ``tables`` directly is gated by
+        ``write`` all the same.
+        """
+        if rule is None and n_col != "n":
+            rule = TableRule(n_cols=(n_col,))
+        if rule is not None:
+            self.rules[name] = rule
         gated = gate_table(name, frame, self.min_cell_size, rule)
-        self.gated[name] = gated
         self.tables[name] = gated.content
         return gated.content
 
@@ -73,7 +83,7 @@ class Published:
             raise ValueError(f"published twice: {sorted(clash)}")
         self.tables.update(other.tables)
         self.key_figures.update(other.key_figures)
-        self.gated.update(other.gated)
+        self.rules.update(other.rules)
         return self
 
     def write(self, output_dir: str | Path, notebook: str) -> Gated:
@@ -83,8 +93,9 @@ class Published:
         """
         from .results import write_key_figures, write_table
 
-        for name in sorted(self.gated):
-            write_table(output_dir, self.gated[name])
+        for name in sorted(self.tables):  # every table, however it was added, through the gate
+            write_table(output_dir, gate_table(name, self.tables[name], self.min_cell_size,
+                                               self.rules.get(name)))
         key_figures = gate_key_figures(notebook, self.key_figures, self.min_cell_size)
         write_key_figures(output_dir, key_figures)
         return key_figures

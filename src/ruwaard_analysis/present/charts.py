@@ -596,7 +596,7 @@ def six_weeks_chart(
     """
     _require(curve, ["days", "n", "started_share", "ci_low", "ci_high"], "six_weeks_chart")
     data = curve.filter(pl.col("n") >= min_cell_size).select(
-        "days", "started_share", "ci_low", "ci_high").sort("days")
+        "days", "n", "started_share", "ci_low", "ci_high").sort("days")
     x = alt.X("days:Q", title=labels.AXES["days_after_mdo"])
     y = alt.Y("started_share:Q", title=labels.AXES["started_share"],
               axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
@@ -667,7 +667,7 @@ def preconditions_chart(shares: pl.DataFrame, *, min_cell_size: int = config.MIN
         [False] * data.height)
     hidden = data.filter(flagged | pl.col("share").is_null())["label"].to_list()
     data = data.filter(~flagged & pl.col("share").is_not_null()).select(
-        "label", "share", "ci_low", "ci_high")
+        "label", "n", "share", "ci_low", "ci_high")
     order = _order("precondition_name", data["label"].to_list())
     x = alt.X("label:N", title=labels.HEADERS["precondition"], sort=order,
               axis=alt.Axis(labelAngle=0))
