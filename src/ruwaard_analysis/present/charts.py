@@ -680,7 +680,8 @@ def preconditions_chart(shares: pl.DataFrame, *, min_cell_size: int = config.MIN
         x=x, y=alt.Y("ci_low:Q", scale=scale), y2="ci_high:Q")
     summary = "; ".join(
         f"{lab} {fmt.fmt_pct(s)} ({fmt.fmt_value_ci(lo, hi, 'share')})"
-        for lab, s, lo, hi in _in_order(data, "label", order).iter_rows())
+        for lab, s, lo, hi in _in_order(data, "label", order).select(
+            "label", "share", "ci_low", "ci_high").iter_rows())
     return alt.layer(bars, rules).properties(
         width=WIDTH,
         title=_title("preconditions", hidden, min_cell_size),
