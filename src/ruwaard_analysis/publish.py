@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from scipy import stats as sps
 
 from . import config
 from .disclosure import Gated, TableRule, gate_figure, gate_key_figures, gate_table, suppress_frame
@@ -102,6 +101,8 @@ class Published:
 
 
 def _t_ci(mean: float, sd: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    from scipy import stats as sps  # lazy: a notebook without intervals skips scipy's import
+
     half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * sd / n**0.5
     return mean - half, mean + half
 
