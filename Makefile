@@ -39,8 +39,9 @@ screenshot: ## docs/leergeschiedenis.png: the first screen of the report (YEAR=2
 	@test -f reports/$(YEAR)/leergeschiedenis-$(YEAR).html || $(BIN)/ruwaard report --year $(YEAR)
 	$(BIN)/python scripts/screenshot_report.py reports/$(YEAR)/leergeschiedenis-$(YEAR).html docs/leergeschiedenis.png
 
-test: $(STAMP) ## lint and run the whole test suite (what CI runs)
+test: $(STAMP) ## lint, check the layer contract and run the whole test suite (what CI runs)
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## the everyday loop: every test except the slow end-to-end runs
@@ -49,8 +50,9 @@ test-fast: $(STAMP) ## the everyday loop: every test except the slow end-to-end 
 baseline: $(STAMP) ## accept a deliberate change of published values (say why in the commit)
 	$(BIN)/python -m pytest tests/end_to_end/test_published_values.py --accept-baseline -q
 
-lint: $(STAMP) ## ruff over the code
+lint: $(STAMP) ## ruff over the code and the layer contract (import-linter)
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/lint-imports
 
 bench: $(STAMP) ## run the benchmarks (a few minutes); figures, machine and date go in benchmarks/README.md
 	QUARTO_PATH="$${QUARTO_PATH:-$$( [ -x ../shared/tools/quarto/install-quarto ] && ../shared/tools/quarto/install-quarto 2>/dev/null | tail -1 )}" \

@@ -235,7 +235,7 @@ def key_figure_changes(
 ) -> list[ValueChange]:
     """Key figures (``{name: record}``) that differ, in the steering group's order, with old
     and new value as Dutch text (value, interval and n as the report shows them)."""
-    from .key_figures import in_display_order
+    from .catalogue import in_display_order
 
     changes = []
     for name in in_display_order(set(old) | set(new)):

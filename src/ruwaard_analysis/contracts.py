@@ -22,7 +22,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from . import config
+from . import config, vocabulary
 from .errors import Problem
 from .sheets import normalize_name
 
@@ -95,22 +95,15 @@ def _categories(values: tuple[str, ...], aliases: dict[str, str] | None = None) 
 
 # --------------------------------------------------------------------------- category values
 
-MOMENTS = ("voormeting", "nameting", "herhaalmeting")
-SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
-PRICE_DOMAINS = (
-    "zorg", "ggz", "welzijn", "wonen", "werk_en_inkomen", "veiligheid", "onderwijs", "jeugd",
-)
-PAYERS = (
-    "gemeente", "zorgverzekeraar", "zorgkantoor", "rijk", "woningcorporatie",
-    "politie_justitie", "uwv", "onderwijs",
-)
-PRICE_SOURCES = ("kostenhandleiding_2024", "schatting")
-PH_DOMAINS = (
-    "lichaamsfuncties", "mentaal_welbevinden", "zingeving", "kwaliteit_van_leven", "meedoen",
-    "dagelijks_functioneren",
-)
-AREA_LEVELS = ("buurt", "wijk", "gemeente", "nederland")
-AGE_GROUPS = ("18+", "18-64", "65+")
+# The category values themselves are the project's vocabulary (``vocabulary.py``).
+MOMENTS = vocabulary.MOMENTS
+SCENARIOS = vocabulary.SCENARIOS
+PRICE_DOMAINS = vocabulary.PRICE_DOMAINS
+PAYERS = vocabulary.PAYERS
+PRICE_SOURCES = vocabulary.PRICE_SOURCES
+PH_DOMAINS = vocabulary.HEALTH_DOMAINS
+AREA_LEVELS = vocabulary.AREA_LEVELS
+AGE_GROUPS = vocabulary.AGE_GROUPS
 
 MOMENT_ALIASES = {
     "voor": "voormeting", "nulmeting": "voormeting", "0_meting": "voormeting",
@@ -172,7 +165,7 @@ GGD_INDICATOR_LABELS = {
 }
 
 AREA_CODE_PATTERN = r"^(BU\d{8}|WK\d{6}|GM\d{4}|NL01)$"
-_AREA_PREFIX_LEVEL = {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "nederland"}
+_AREA_PREFIX_LEVEL = vocabulary.AREA_LEVEL_BY_PREFIX
 
 # --------------------------------------------------------------------------- shared columns
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from .report_year import select_micro, up_to_year
-
-MOMENTS = ("voormeting", "nameting", "herhaalmeting")
+from .vocabulary import MOMENTS  # noqa: E402
 
 # the column that places a row of each source in time
 TIME_COLUMN = {

@@ -28,11 +28,10 @@ import polars as pl
 
 from ruwaard_analysis import config
 from ruwaard_analysis.errors import PrivacyError, Problem
-from ruwaard_analysis.present import labels
 
 SUPPRESSED_COL = "suppressed"
 # Keys of a key-figure record that are kept when it is suppressed; every other key is nulled.
-KEY_FIGURE_KEEP = frozenset({"n", "unit", "label", "name", SUPPRESSED_COL, "display"})
+KEY_FIGURE_KEEP = frozenset({"n", "unit", "label", "name", SUPPRESSED_COL})
 
 
 def _too_small(n_col: str, min_cell_size: int) -> pl.Expr:
@@ -74,7 +73,7 @@ def suppress_key_figure(
     """A copy of a key figure (``{"value", "n", "ci_low", "ci_high", ...}``) safe to publish.
 
     When ``n`` is too small every key except ``KEY_FIGURE_KEEP`` is nulled (value, interval,
-    anything else computed on the group), ``"suppressed"`` is True and ``"display"`` is "<5".
+    anything else computed on the group) and ``"suppressed"`` is True; ``present`` shows it.
     Otherwise the record is returned with ``"suppressed": False``.
     """
     out = dict(record)
@@ -85,7 +84,6 @@ def suppress_key_figure(
         if key not in KEY_FIGURE_KEEP:
             out[key] = None
     out[SUPPRESSED_COL] = True
-    out["display"] = labels.suppressed(min_cell_size)
     return out
 
 

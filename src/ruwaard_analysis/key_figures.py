@@ -2,7 +2,8 @@
 
 A key figure is a plain dict so it can go to JSON as is:
 ``{"value", "n", "unit", "label", "ci_low", "ci_high", "suppressed"}``. ``label`` is a key
-of ``present.labels`` (the Dutch text lives there), ``unit`` one of ``UNITS``.
+of ``present.labels`` (the Dutch text lives in the output catalogue, ``catalogue.py``),
+``unit`` one of ``vocabulary.UNITS``.
 Disclosure control is applied where figures are written (``disclosure.suppress_key_figure``).
 """
 
@@ -10,35 +11,9 @@ from __future__ import annotations
 
 import math
 
-UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct",
-         "p")
+from . import vocabulary
 
-# The order in which the steering group reads the key figures (report summary and
-# `ruwaard numbers`); figures not listed follow in name order.
-DISPLAY_ORDER: tuple[str, ...] = (
-    "casussen_totaal",
-    "casussen_steekproef",
-    "welbevinden_voormeting_gemiddeld",
-    "welbevinden_nameting_gemiddeld",
-    "welbevinden_herhaalmeting_gemiddeld",
-    "welbevinden_verschil_gemiddeld",
-    "kostenanalyses_aantal",
-    "kosten_besparing_per_jaar_gemiddeld",
-    "kosten_extrapolatie_besparing_totaal",
-    "casussen_in_jaar",
-    "randvoorwaarde_wonen_aandeel",
-    "binnen_zes_weken_aandeel",
-    "oplossing_start_mediaan_dagen",
-    "positieve_gezondheid_respondenten",
-    "wijkbudget_per_inwoner",
-    "bezoekers_per_week_gemiddeld",
-)
-
-
-def in_display_order(names) -> list[str]:
-    """``names`` in ``DISPLAY_ORDER``, the others after them in name order."""
-    rank = {name: i for i, name in enumerate(DISPLAY_ORDER)}
-    return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+UNITS = vocabulary.UNITS
 
 
 def key_figure(

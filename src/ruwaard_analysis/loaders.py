@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import config
+from . import config, vocabulary
 from .contracts import (
     AREA_CODE_PATTERN,
     CONTRACTS,
@@ -453,7 +453,7 @@ _MARGES = {"mw00000": "estimate_pct", "waarde": "estimate_pct",
            "bovengrens_95_interval": "ci_upper"}
 _STATLINE_META = {"id", "wijkenenbuurten", "perioden", "leeftijd", "marges", "gemeentenaam_1",
                   "soortregio_2", "codering_3", "indelingswijziging_4"}
-_LEVEL_BY_PREFIX = {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "nederland"}
+_LEVEL_BY_PREFIX = vocabulary.AREA_LEVEL_BY_PREFIX
 
 
 def is_statline_export(raw: pl.DataFrame) -> bool:

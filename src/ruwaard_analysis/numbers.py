@@ -14,33 +14,12 @@ from .errors import RuwaardError
 def format_key_figure(
     figure: dict[str, Any], min_cell_size: int = config.MIN_CELL_SIZE
 ) -> tuple[str, str, str]:
-    """(value, n, 95% interval) of a key figure as Dutch text, formatted by ``present.fmt``.
+    """(value, n, 95% interval) of a key figure as Dutch text (``present.key_figure_text``,
+    the one formatter and suppression rule). A hidden figure shows ``onderdrukt``."""
+    from .present.key_figure_text import key_figure_text
 
-    The unit chooses the format (``fmt_value``); ``decimals`` in the figure, if any, applies
-    to plain numbers. A suppressed figure shows ``onderdrukt`` and no interval.
-    """
-    from .present import fmt
-
-    value, unit, decimals = figure.get("value"), figure.get("unit"), figure.get("decimals")
-    if figure.get("suppressed"):
-        value_text = "onderdrukt"
-    elif isinstance(value, bool) or not (value is None or isinstance(value, int | float)):
-        value_text = str(value)
-    else:
-        value_text = fmt.fmt_value(value, unit, decimals)
-    n = figure.get("n")
-    if n is None:
-        n_text = ""
-    elif figure.get("n_unit"):  # not a count of people (e.g. weeks): no cell-size rule
-        n_text = f"{fmt.fmt_int(n)} {figure['n_unit']}"
-    else:
-        n_text = fmt.fmt_count(n, min_cell_size)
-    low, high = figure.get("ci_low"), figure.get("ci_high")
-    if low is None or high is None or figure.get("suppressed"):
-        ci_text = ""
-    else:
-        ci_text = fmt.fmt_value_ci(low, high, unit, decimals, confidence=None)
-    return value_text, n_text, ci_text
+    text = key_figure_text(figure, min_cell_size, n_with_unit=True)
+    return ("onderdrukt" if text.hidden else text.value), text.n, text.ci
 
 
 def print_comparison(
@@ -123,7 +102,7 @@ def print_key_figures(
     if not figures:
         print(f"De resultaten van {year} bevatten geen kengetallen.", file=out)
         return 0
-    from .key_figures import in_display_order
+    from .catalogue import in_display_order
 
     rows = [("Kengetal", "Waarde", "n", "95%-BI")]
     for name in in_display_order(figures):

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
-from . import config
+from . import catalogue, config
 from .disclosure import Gated, TableRule, gate_figure, gate_key_figures, gate_table, suppress_frame
 from .disclosure import suppress_key_figure as _suppress_kf
 from .key_figures import key_figure
 from .present import labels
-
-MOMENTS = ("voormeting", "nameting", "herhaalmeting")
-SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
+from .vocabulary import MOMENTS, SCENARIOS
 
 
 @dataclass
@@ -62,14 +60,20 @@ class Published:
         shown in a notebook it stays in the executed notebook."""
         return gate_figure(name, chart, self.min_cell_size)
 
-    def figure(self, name: str, value, *, n: int, unit: str, ci_low=None, ci_high=None,
+    def figure(self, name: str, value, *, n: int, ci_low=None, ci_high=None,
                n_unit: str | None = None) -> dict:
-        """Add a key figure labelled from ``present.labels`` (group ``key_figure``).
+        """Add key figure ``name`` of the output catalogue: its label, unit and disclosure rule
+        come from there (``catalogue.KEY_FIGURES``).
 
-        ``n_unit`` marks a figure whose ``n`` counts something other than people (``"weken"``
-        for weekly visitor counts): the minimum cell size, a rule about people, does not apply.
+        ``n_unit`` says what ``n`` counts when it is not people (``"weken"`` for weekly visitor
+        counts); only a figure whose catalogue rule is ``not_people`` may have one, and the
+        minimum cell size, a rule about people, does not apply to it.
         """
-        record = key_figure(value, n=n, unit=unit, label=labels.label(f"key_figure.{name}"),
+        entry = catalogue.key_figure(name)
+        if (entry.disclosure == "not_people") != (n_unit is not None):
+            raise ValueError(f"key figure {name!r}: n_unit {n_unit!r} does not fit its "
+                             f"disclosure rule {entry.disclosure!r} (catalogue.py)")
+        record = key_figure(value, n=n, unit=entry.unit, label=entry.label,
                             ci_low=ci_low, ci_high=ci_high, n_unit=n_unit)
         record = gate_key_figures("_", {name: record}, self.min_cell_size).content[name]
         self.key_figures[name] = record
@@ -98,13 +102,6 @@ class Published:
         key_figures = gate_key_figures(notebook, self.key_figures, self.min_cell_size)
         write_key_figures(output_dir, key_figures)
         return key_figures
-
-
-def _t_ci(mean: float, sd: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    from scipy import stats as sps  # lazy: a notebook without intervals skips scipy's import
-
-    half = float(sps.t.ppf(0.5 + confidence / 2, n - 1)) * sd / n**0.5
-    return mean - half, mean + half
 
 
 def _moment_order(frame: pl.DataFrame, column: str = "moment") -> pl.DataFrame:
@@ -136,8 +133,8 @@ def wellbeing(
     for the before/after figure (quartiles, no single score), or None.
     """
     pub = Published(min_cell_size)
-    pub.figure("casussen_totaal", cases_handled, n=cases_handled, unit="count")
-    pub.figure("casussen_steekproef", cases_sampled, n=cases_sampled, unit="count")
+    pub.figure("casussen_totaal", cases_handled, n=cases_handled)
+    pub.figure("casussen_steekproef", cases_sampled, n=cases_sampled)
     pub.table(
         "welbevinden_momenten",
         _moment_order(moments.select("moment", "n", "mean", "ci_low", "ci_high")),
@@ -146,21 +143,24 @@ def wellbeing(
         pub.table("welbevinden_verdeling", _moment_order(distribution))
     if changes:
         first = changes[0]
+        # lazy: a notebook without intervals skips scipy's import (stats imports it)
+        from .stats.summary import t_interval
+
         for name, mean, sd in (
             ("welbevinden_voormeting_gemiddeld", first.mean_before, first.sd_before),
             ("welbevinden_nameting_gemiddeld", first.mean_after, first.sd_after),
         ):
-            low, high = _t_ci(mean, sd, first.n, first.confidence)
-            pub.figure(name, mean, n=first.n, unit="score", ci_low=low, ci_high=high)
-        pub.figure("welbevinden_verschil_gemiddeld", first.mean_diff, n=first.n, unit="points",
+            low, high = t_interval(mean, sd, first.n, first.confidence)
+            pub.figure(name, mean, n=first.n, ci_low=low, ci_high=high)
+        pub.figure("welbevinden_verschil_gemiddeld", first.mean_diff, n=first.n,
                    ci_low=first.ci_low, ci_high=first.ci_high)
-        pub.figure("welbevinden_aandeel_verbeterd", first.share_improved, n=first.n, unit="share")
+        pub.figure("welbevinden_aandeel_verbeterd", first.share_improved, n=first.n)
         effects = pl.concat([c.to_frame() for c in changes], how="diagonal_relaxed")
         pub.table("welbevinden_effecten", effects)
     repeat = moments.filter(pl.col("moment") == "herhaalmeting")
     if repeat.height and repeat["n"].item() >= 2:
         row = repeat.row(0, named=True)
-        pub.figure("welbevinden_herhaalmeting_gemiddeld", row["mean"], n=row["n"], unit="score",
+        pub.figure("welbevinden_herhaalmeting_gemiddeld", row["mean"], n=row["n"],
                    ci_low=row["ci_low"], ci_high=row["ci_high"])
     if model is not None:
         # a contrast is about its smallest moment: with the published mean of the other
@@ -176,10 +176,10 @@ def wellbeing(
             c = model.contrast("nameting", "herhaalmeting")
             pub.figure("welbevinden_herhaal_vs_nameting", c.estimate, n=min(
                 per_moment.get("nameting", 0), per_moment.get("herhaalmeting", 0)),
-                unit="points", ci_low=c.ci_low, ci_high=c.ci_high)
+                ci_low=c.ci_low, ci_high=c.ci_high)
     if rtm is not None:
-        pub.figure("welbevinden_rtm_verwacht_verschil", rtm.rtm, n=rtm.n, unit="points")
-        pub.figure("welbevinden_verschil_boven_rtm", rtm.beyond, n=rtm.n, unit="points",
+        pub.figure("welbevinden_rtm_verwacht_verschil", rtm.rtm, n=rtm.n)
+        pub.figure("welbevinden_verschil_boven_rtm", rtm.beyond, n=rtm.n,
                    ci_low=rtm.beyond_ci_low, ci_high=rtm.beyond_ci_high)
         pub.table("welbevinden_rtm", rtm.to_frame())
         pub.table("welbevinden_rtm_gevoeligheid",
@@ -208,7 +208,7 @@ def costs(
     ``projection``: ``MultiYearProjection``; ``sensitivity``: ``costs.sensitivity``.
     """
     pub = Published(min_cell_size)
-    pub.figure("kostenanalyses_aantal", n_cost_analyses, n=n_cost_analyses, unit="count")
+    pub.figure("kostenanalyses_aantal", n_cost_analyses, n=n_cost_analyses)
     has_ci = {"ci_low", "ci_high"} <= set(per_scenario.columns)
     interval = [pl.col("ci_low").alias("ci_low_eur"), pl.col("ci_high").alias("ci_high_eur")]
     scen = per_scenario.filter(pl.col("measure").is_in(SCENARIOS)).select(
@@ -226,19 +226,18 @@ def costs(
     pub.table("kosten_betaler", payer)
     if saving is not None:
         pub.figure("kosten_besparing_per_jaar_gemiddeld", saving.mean, n=saving.n,
-                   unit="eur_per_year", ci_low=saving.ci_low, ci_high=saving.ci_high)
+                   ci_low=saving.ci_low, ci_high=saving.ci_high)
     if population is not None:
         pub.figure("kosten_extrapolatie_besparing_totaal", population.total, n=population.n,
-                   unit="eur_per_year", ci_low=population.ci_low, ci_high=population.ci_high)
+                   ci_low=population.ci_low, ci_high=population.ci_high)
         pub.figure("kosten_extrapolatie_casussen", population.population_size,
-                   n=population.population_size, unit="count")
+                   n=population.population_size)
         pub.table("kosten_extrapolatie", pl.DataFrame([{
             k: getattr(population, k) for k in (
                 "n", "population_size", "mean", "mean_ci_low", "mean_ci_high", "total",
                 "ci_low", "ci_high", "fpc", "confidence")}]))
     if projection is not None:
-        pub.figure("kosten_netto_contante_waarde", projection.npv, n=n_cost_analyses,
-                   unit="eur")
+        pub.figure("kosten_netto_contante_waarde", projection.npv, n=n_cost_analyses)
         pub.table("kosten_meerjarig", projection.table.with_columns(
             pl.lit(n_cost_analyses, dtype=pl.Int64).alias("n")))
     if sensitivity is not None:
@@ -263,14 +262,14 @@ def positive_health(
     Waves are numbered 1, 2, ... in date order.
     """
     pub = Published(min_cell_size)
-    pub.figure("positieve_gezondheid_respondenten", n_respondents, n=n_respondents, unit="count")
+    pub.figure("positieve_gezondheid_respondenten", n_respondents, n=n_respondents)
     dates = sorted(profile["wave_date"].unique().to_list())
     numbered = profile.with_columns(
         pl.col("wave_date").replace_strict({d: i + 1 for i, d in enumerate(dates)},
                                            return_dtype=pl.Int64).alias("wave"))
     pub.table("positieve_gezondheid_domeinen",
               numbered.select("wave", "wave_date", "domain", "n", "mean", "ci_low", "ci_high"))
-    pub.figure("positieve_gezondheid_metingen", len(dates), n=n_respondents, unit="count")
+    pub.figure("positieve_gezondheid_metingen", len(dates), n=n_respondents)
     if changes is not None and changes.height:
         keep = [c for c in changes.columns if c not in ("domain_order",)]
         pub.table("positieve_gezondheid_verandering", changes.select(keep))
@@ -334,7 +333,7 @@ def neighbourhood(
     pub = Published(min_cell_size)
     pub.table("wijkprofiel", wijkprofiel(areas, wijk=wijk, gemeente=gemeente, nederland=nederland))
     if inhabitants_wijk is not None:
-        pub.figure("inwoners_wijk", inhabitants_wijk, n=inhabitants_wijk, unit="count")
+        pub.figure("inwoners_wijk", inhabitants_wijk, n=inhabitants_wijk)
     if ggd is not None and ggd.height:
         levels = {wijk: "wijk", gemeente: "gemeente", nederland: "nederland"}
         rows = ggd.filter(pl.col("area_code").is_in(list(levels))
@@ -361,7 +360,7 @@ def neighbourhood(
             per = row["spent_per_inhabitant_eur"]
             per = row["allocated_per_inhabitant_eur"] if per is None else per
             if per is not None:
-                pub.figure("wijkbudget_per_inwoner", per, n=row["inhabitants"], unit="eur")
+                pub.figure("wijkbudget_per_inwoner", per, n=row["inhabitants"])
     if visitors is not None and visitors.height:
         monthly = (
             visitors.with_columns(pl.col("week_start").dt.truncate("1mo").alias("month"))
@@ -375,7 +374,7 @@ def neighbourhood(
         if this_year.height:
             pub.figure("bezoekers_per_week_gemiddeld",
                        float(this_year["unique_visitors"].mean()), n=this_year.height,
-                       unit="count", n_unit="weken")
+                       n_unit="weken")
     return pub
 
 
@@ -506,12 +505,11 @@ def principles(
     cumulative = shares.filter((pl.col("period") == "cumulatief") & (pl.col("scope") == "alle"))
     for row in cumulative.iter_rows(named=True):
         name = f"randvoorwaarde_{row['precondition']}_aandeel"
-        pub.figure(name, row["share"], n=row["n"], unit="share",
+        pub.figure(name, row["share"], n=row["n"],
                    ci_low=row["ci_low"], ci_high=row["ci_high"])
         if _binary_small(row["n_yes"], row["n"], min_cell_size):
             pub.key_figures[name] = _suppress_kf({**pub.key_figures[name], "suppressed": True},
                                                  min_cell_size)
-            pub.key_figures[name].pop("display", None)
 
     pub.tables["randvoorwaarden_combinaties"] = suppress_frame(
         _pool_combinations(combinations, min_cell_size), n_col="n",
@@ -545,15 +543,14 @@ def principles(
         .then(None).otherwise(pl.col(c)).alias(c) for c in ("n_started", "n_censored"))
     pub.tables["zes_weken"] = summary.drop("_n_share", "_n_censored")
     row = pub.tables["zes_weken"].row(0, named=True)
-    pub.figure("binnen_zes_weken_aandeel", km.share_by_horizon, n=km.n, unit="share",
+    pub.figure("binnen_zes_weken_aandeel", km.share_by_horizon, n=km.n,
                ci_low=km.share_ci_low, ci_high=km.share_ci_high)
     if row["share_by_horizon"] is None:
         pub.key_figures["binnen_zes_weken_aandeel"] = _suppress_kf(
             {**pub.key_figures["binnen_zes_weken_aandeel"], "suppressed": True}, min_cell_size)
-        pub.key_figures["binnen_zes_weken_aandeel"].pop("display", None)
     # value null when the median is not reached; an interval only with both bounds
     both = km.median_ci_low is not None and km.median_ci_high is not None
-    pub.figure("oplossing_start_mediaan_dagen", km.median, n=km.n, unit="days",
+    pub.figure("oplossing_start_mediaan_dagen", km.median, n=km.n,
                ci_low=km.median_ci_low if both else None,
                ci_high=km.median_ci_high if both else None)
 
@@ -563,5 +560,5 @@ def principles(
     pooled = _pool_months(growth, min_cell_size)
     pub.table("casussen_per_maand", pooled, value_cols=["cumulative"])
     this_year = growth.filter(pl.col("month").dt.year() == year)["n"].sum()
-    pub.figure("casussen_in_jaar", int(this_year), n=int(this_year), unit="count")
+    pub.figure("casussen_in_jaar", int(this_year), n=int(this_year))
     return pub

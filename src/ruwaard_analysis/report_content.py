@@ -23,10 +23,10 @@ from typing import Any
 
 import polars as pl
 
-from . import config, results
+from . import catalogue, config, results, vocabulary
 from .errors import RuwaardError
-from .key_figures import DISPLAY_ORDER
 from .present import fmt, labels, tables
+from .present.key_figure_text import key_figure_text
 
 # --------------------------------------------------------------------------------------------
 # The contract: what the report reads from data/processed/YEAR/
@@ -56,144 +56,18 @@ class FigureSpec:
     required: bool = True
 
 
+# The contract is the output catalogue (``catalogue.py``): one record per output.
 REQUIRED_TABLES: dict[str, TableSpec] = {
-    # Wijkprofiel: one row per indicator, the wijk beside Oss and Nederland (CBS).
-    "wijkprofiel": TableSpec(
-        {"indicator": pl.String, "label": pl.String, "unit": pl.String,
-         "wijk": pl.Float64, "gemeente": pl.Float64, "nederland": pl.Float64}
-    ),
-    # Meting maatschappelijk rendement: wellbeing on three moments.
-    "welbevinden_momenten": TableSpec(
-        {"moment": pl.String, "n": pl.Int64, "mean": pl.Float64,
-         "ci_low": pl.Float64, "ci_high": pl.Float64, "suppressed": pl.Boolean}
-    ),
-    # Societal costs per scenario (EUR per year; oplossing_eenmalig once), per case.
-    "kosten_scenario": TableSpec(
-        {"scenario": pl.String, "n": pl.Int64, "mean_eur": pl.Float64,
-         "total_eur": pl.Float64, "suppressed": pl.Boolean}
-    ),
-    # Societal costs per payer and scenario (long format; the report pivots).
-    "kosten_betaler": TableSpec(
-        {"payer": pl.String, "scenario": pl.String, "n": pl.Int64,
-         "total_eur": pl.Float64, "suppressed": pl.Boolean}
-    ),
-    # n per analysis, for the Verantwoording.
-    "n_per_analyse": TableSpec(
-        {"analysis": pl.String, "label": pl.String, "n": pl.Int64, "unit": pl.String}
-    ),
-    # Optional: not every instrument has data every year.
-    "positieve_gezondheid_domeinen": TableSpec(
-        {"wave": pl.Int64, "wave_date": pl.Date, "domain": pl.String, "n": pl.Int64,
-         "mean": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
-         "suppressed": pl.Boolean},
-        required=False,
-    ),
-    "ggd_indicatoren": TableSpec(
-        {"indicator_code": pl.String, "indicator_label": pl.String, "year": pl.Int64,
-         "area_level": pl.String, "estimate_pct": pl.Float64, "ci_lower": pl.Float64,
-         "ci_upper": pl.Float64},
-        required=False,
-    ),
-    "wijkbudget": TableSpec(
-        {"year": pl.Int64, "allocated_eur": pl.Float64, "spent_eur": pl.Float64,
-         "inhabitants": pl.Int64, "allocated_per_inhabitant_eur": pl.Float64,
-         "spent_per_inhabitant_eur": pl.Float64},
-        required=False,
-    ),
-    "bezoekers": TableSpec(
-        {"month": pl.Date, "weeks": pl.Int64, "mean_weekly_visitors": pl.Float64},
-        required=False,
-    ),
-    # Paired change per comparison (stats.paired.PairedChange.to_frame rows, suppressed).
-    "welbevinden_effecten": TableSpec(
-        {"label_before": pl.String, "label_after": pl.String, "n": pl.Int64,
-         "mean_before": pl.Float64, "mean_after": pl.Float64, "mean_diff": pl.Float64,
-         "ci_low": pl.Float64, "ci_high": pl.Float64, "p_t": pl.Float64,
-         "wilcoxon_p": pl.Float64, "d_z": pl.Float64, "d_z_ci_low": pl.Float64,
-         "d_z_ci_high": pl.Float64, "g_av": pl.Float64, "g_av_ci_low": pl.Float64,
-         "g_av_ci_high": pl.Float64, "share_improved": pl.Float64, "suppressed": pl.Boolean},
-        required=False,
-    ),
-    # Werkende principes (notebook 06, publish.principles): preconditions per period and scope.
-    "randvoorwaarden": TableSpec(
-        {"period": pl.String, "scope": pl.String, "precondition": pl.String, "n": pl.Int64,
-         "n_yes": pl.Int64, "share": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
-         "suppressed": pl.Boolean},
-        required=False,
-    ),
-    "randvoorwaarden_combinaties": TableSpec(
-        {"combination": pl.String, "n": pl.Int64, "share": pl.Float64}, required=False,
-    ),
-    "randvoorwaarden_wonen_verschil": TableSpec(
-        {"measure": pl.String, "n": pl.Int64, "n_with": pl.Int64, "n_without": pl.Int64,
-         "mean_with": pl.Float64, "mean_without": pl.Float64, "difference": pl.Float64,
-         "ci_low": pl.Float64, "ci_high": pl.Float64, "suppressed": pl.Boolean},
-        required=False,
-    ),
-    "zes_weken": TableSpec(
-        {"n": pl.Int64, "n_started": pl.Int64, "n_censored": pl.Int64,
-         "share_by_horizon": pl.Float64, "share_ci_low": pl.Float64,
-         "share_ci_high": pl.Float64, "median_days": pl.Float64, "median_ci_low": pl.Float64,
-         "median_ci_high": pl.Float64},
-        required=False,
-    ),
-    "casussen_per_maand": TableSpec(
-        {"period_start": pl.Date, "period_end": pl.Date, "months": pl.Int64, "n": pl.Int64,
-         "cumulative": pl.Int64},
-        required=False,
-    ),
-}
+    o.id: TableSpec(o.columns, o.required) for o in catalogue.TABLES if o.in_report}
 
 REQUIRED_KEY_FIGURES: dict[str, KeyFigureSpec] = {
-    # units are those of ruwaard_analysis.key_figures.UNITS
-    "inwoners_wijk": KeyFigureSpec("count"),
-    "casussen_totaal": KeyFigureSpec("count"),
-    "casussen_steekproef": KeyFigureSpec("count"),
-    "welbevinden_voormeting_gemiddeld": KeyFigureSpec("score"),
-    "welbevinden_nameting_gemiddeld": KeyFigureSpec("score"),
-    "welbevinden_verschil_gemiddeld": KeyFigureSpec("points"),
-    "kostenanalyses_aantal": KeyFigureSpec("count"),
-    "kosten_besparing_per_jaar_gemiddeld": KeyFigureSpec("eur_per_year"),
-    "kosten_extrapolatie_besparing_totaal": KeyFigureSpec("eur_per_year"),
-    # optional
-    "welbevinden_herhaalmeting_gemiddeld": KeyFigureSpec("score", required=False),
-    "welbevinden_rtm_verwacht_verschil": KeyFigureSpec("points", required=False),
-    "positieve_gezondheid_respondenten": KeyFigureSpec("count", required=False),
-    "wijkbudget_per_inwoner": KeyFigureSpec("eur", required=False),
-    "bezoekers_per_week_gemiddeld": KeyFigureSpec("count", required=False),
-    "welbevinden_aandeel_verbeterd": KeyFigureSpec("share", required=False),
-    "welbevinden_herhaal_vs_nameting": KeyFigureSpec("points", required=False),
-    "welbevinden_verschil_boven_rtm": KeyFigureSpec("points", required=False),
-    "kosten_extrapolatie_casussen": KeyFigureSpec("count", required=False),
-    "kosten_netto_contante_waarde": KeyFigureSpec("eur", required=False),
-    "positieve_gezondheid_metingen": KeyFigureSpec("count", required=False),
-    # werkende principes (notebook 06): written every year, suppressed where groups are small
-    "casussen_in_jaar": KeyFigureSpec("count"),
-    "randvoorwaarde_wonen_aandeel": KeyFigureSpec("share"),
-    "randvoorwaarde_financien_aandeel": KeyFigureSpec("share"),
-    "randvoorwaarde_relaties_aandeel": KeyFigureSpec("share"),
-    "randvoorwaarde_dagbesteding_aandeel": KeyFigureSpec("share"),
-    "binnen_zes_weken_aandeel": KeyFigureSpec("share"),
-    "oplossing_start_mediaan_dagen": KeyFigureSpec("days"),  # value null: median not reached
-}
+    o.id: KeyFigureSpec(o.unit, o.required) for o in catalogue.KEY_FIGURES}
 
 REQUIRED_FIGURES: dict[str, FigureSpec] = {
-    "welbevinden_momenten": FigureSpec(),
-    "kosten_scenario": FigureSpec(),
-    "kosten_betaler": FigureSpec(),
-    "positieve_gezondheid_domeinen": FigureSpec(required=False),
-    "ggd_trend": FigureSpec(required=False),
-    "wijkbudget_per_inwoner": FigureSpec(required=False),
-    "bezoekers_per_week": FigureSpec(required=False),
-    "welbevinden_voor_na": FigureSpec(required=False),
-    "ggd_vergelijking": FigureSpec(required=False),
-    "randvoorwaarden": FigureSpec(required=False),
-    "zes_weken": FigureSpec(required=False),
-    "casussen_per_maand": FigureSpec(required=False),
-}
+    o.id: FigureSpec(o.required) for o in catalogue.FIGURES}
 
 # Key figures in the summary table, in this order (those present for the year).
-SUMMARY_KEY_FIGURES: tuple[str, ...] = DISPLAY_ORDER
+SUMMARY_KEY_FIGURES: tuple[str, ...] = catalogue.SUMMARY_KEY_FIGURES
 
 # The researchers' narrative: reports/YEAR/tekst/NAME.md, in the order of the report.
 NARRATIVE_PARTS: tuple[str, ...] = (
@@ -212,14 +86,10 @@ NARRATIVE_PARTS: tuple[str, ...] = (
 MANIFEST_FILE = results.MANIFEST_FILE
 KEY_FIGURES_FILE = results.KEY_FIGURES_FILE
 
-# Category orders (Dutch domain terms, see docs/architecture.md).
-MOMENTS = ("voormeting", "nameting", "herhaalmeting")
-SCENARIOS = ("huidig", "zonder_oplossing", "oplossing_eenmalig", "na_oplossing")
-AREA_LEVELS = ("wijk", "gemeente", "nederland")
-
-# Units of ruwaard_analysis.key_figures.UNITS, plus the aliases present.fmt.fmt_value knows.
-UNITS = ("count", "score", "points", "eur", "eur_per_year", "months", "days", "share", "pct",
-         "p", "aantal", "EUR", "%", "fractie")
+# Category orders (Dutch domain terms, ``vocabulary.py``).
+MOMENTS = vocabulary.MOMENTS
+SCENARIOS = vocabulary.SCENARIOS
+AREA_LEVELS = vocabulary.COMPARED_AREA_LEVELS
 
 
 class ReportContentError(RuwaardError):
@@ -454,20 +324,20 @@ class Report:
         kf = self.key_figures.get(name)
         if kf is None:
             return f"[{word('kerncijfer_ontbreekt')}: {name}]"
-        unit = kf.get("unit") or (REQUIRED_KEY_FIGURES[name].unit
-                                  if name in REQUIRED_KEY_FIGURES else None)
-        decimals = kf.get("decimals")
+        if not kf.get("unit") and name in REQUIRED_KEY_FIGURES:
+            kf = {**kf, "unit": REQUIRED_KEY_FIGURES[name].unit}
         if part == "label":
             return text_or_label(kf.get("label") or name)
+        text = key_figure_text(kf, self.min_cell_size)
         if part == "n":
-            return self._n(kf.get("n")) if "n_unit" not in kf else fmt.fmt_int(kf.get("n"))
-        if kf.get("suppressed"):
+            return text.n or labels.MISSING
+        if text.hidden:
             return word("onderdrukt_tekst").format(min_cell_size=self.min_cell_size)
         if part == "bi":
-            return fmt_ci(kf.get("ci_low"), kf.get("ci_high"), unit, decimals)
+            return fmt_ci(kf.get("ci_low"), kf.get("ci_high"), kf.get("unit"), kf.get("decimals"))
         if part in ("ci_low", "ci_high"):
-            return fmt_value(kf.get(part), unit, decimals)
-        return fmt_value(kf.get("value"), unit, decimals)
+            return fmt_value(kf.get(part), kf.get("unit"), kf.get("decimals"))
+        return text.value
 
     def fill(self, text: str) -> str:
         """Replace ``{name}``, ``{name.n}``, ``{name.bi}`` ... in researcher prose."""

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from . import config
-from .key_figures import in_display_order
+from .catalogue import in_display_order
 
 # The key figures that tell the story over the years (the "Door de jaren" chart): cases and
 # analyses growing, wellbeing before and after, the mean saving.

@@ -114,8 +114,8 @@ def test_neighbourhood_wijkprofiel_and_visitors_are_not_suppressed_by_weeks(fram
 
 def test_published_twice_is_an_error():
     a, b = publish.Published(5), publish.Published(5)
-    a.figure("casussen_totaal", 30, n=30, unit="count")
-    b.figure("casussen_totaal", 31, n=31, unit="count")
+    a.figure("casussen_totaal", 30, n=30)
+    b.figure("casussen_totaal", 31, n=31)
     with pytest.raises(ValueError, match="twice"):
         a.merge(b)
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from report_fixtures import PNG, _kf, write_fixture_results  # noqa: F401
 
-from ruwaard_analysis import config
+from ruwaard_analysis import config, vocabulary
 from ruwaard_analysis import report_content as rc
 from ruwaard_analysis.present import tables
 
@@ -160,7 +160,7 @@ def test_optional_results_absent_show_a_dutch_note(tmp_path):
 
 
 def test_contract_has_a_unit_for_every_key_figure():
-    assert {spec.unit for spec in rc.REQUIRED_KEY_FIGURES.values()} <= set(rc.UNITS)
+    assert {spec.unit for spec in rc.REQUIRED_KEY_FIGURES.values()} <= set(vocabulary.UNITS)
     assert set(rc.SUMMARY_KEY_FIGURES) <= set(rc.REQUIRED_KEY_FIGURES)
 
 

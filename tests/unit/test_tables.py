@@ -46,7 +46,7 @@ def key_figures() -> dict:
 
 def test_key_figures_table_snapshot():
     gt = tables.key_figures_table(key_figures())
-    # names outside key_figures.DISPLAY_ORDER come in name order; the small group is hidden
+    # names outside the catalogue come in name order; the small group is hidden
     assert cells(gt) == [
         "Besparing per jaar", "€\u00a010.000", "9", "€\u00a08.000 tot €\u00a012.000",
         "Casussen", "25", "25", "–",
@@ -70,7 +70,7 @@ def test_key_figures_in_the_steering_groups_order_and_weeks_are_not_people():
                                                 "label": "Besparing", "suppressed": True},
     }
     rows = cells(tables.key_figures_table(figures))
-    assert rows[0] == "Casussen"  # DISPLAY_ORDER, not the alphabet
+    assert rows[0] == "Casussen"  # catalogue order, not the alphabet
     assert rows[4:8] == ["Besparing", "–", "25", "–"]  # flagged upstream: hidden whatever n
     assert rows[8:10] == ["Bezoekers per week", "270"] and rows[10] == "3"  # 3 weeks, shown
 

@@ -186,7 +186,7 @@ def fmt_count(n: int | None, min_cell_size: int) -> str:
     return fmt_int(n)
 
 
-# Units of ``key_figures.UNITS`` (and the older aliases) -> how their values are shown.
+# Units of ``vocabulary.UNITS`` (and the older aliases) -> how their values are shown.
 COUNT_UNITS = frozenset({"count", "aantal"})
 EUR_UNITS = frozenset({"eur", "eur_per_year", "EUR"})
 PCT_UNITS = frozenset({"pct", "%"})  # value already in percent (GGD estimates)
@@ -196,7 +196,7 @@ DAY_UNITS = frozenset({"days"})  # whole days: "31 dagen"
 
 
 def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = None) -> str:
-    """A key figure's value in the format its ``unit`` (``key_figures.UNITS``) asks for.
+    """A key figure's value in the format its ``unit`` (``vocabulary.UNITS``) asks for.
 
     Formats: count -> ``fmt_int``; eur, eur_per_year -> ``fmt_eur``; pct ->
     ``fmt_pct_points`` and share -> ``fmt_pct``; p -> ``fmt_p``; points -> signed ("+4,7");

@@ -14,6 +14,8 @@ first go through ``present.fmt`` (Dutch separators, suppression).
 
 from __future__ import annotations
 
+from .. import catalogue
+
 # --- shown instead of a value -------------------------------------------------------------
 
 MISSING = "–"  # en dash: value unknown / not applicable; never "nan" or "None"
@@ -123,41 +125,8 @@ HOUSING_MEASURES = {
 
 # --- key figures, area profile, analyses (keys used by publish.py and data_quality.py) ------
 
-KEY_FIGURES = {
-    "casussen_totaal": "Casussen besproken in het multidisciplinair overleg (sinds 2016)",
-    "casussen_steekproef": "Casussen in de steekproef",
-    "welbevinden_voormeting_gemiddeld": "Gemiddeld ervaren welbevinden bij de voormeting",
-    "welbevinden_nameting_gemiddeld": "Gemiddeld ervaren welbevinden bij de nameting",
-    "welbevinden_verschil_gemiddeld": (
-        "Gemiddelde verandering in ervaren welbevinden (nameting min voormeting)"
-    ),
-    "welbevinden_aandeel_verbeterd": "Aandeel casussen met een hoger welbevinden na de oplossing",
-    "welbevinden_herhaalmeting_gemiddeld": "Gemiddeld ervaren welbevinden bij de herhaalmeting",
-    "welbevinden_herhaal_vs_nameting": "Verschil tussen herhaalmeting en nameting",
-    "welbevinden_rtm_verwacht_verschil": "Verwachte verbetering door regressie naar het gemiddelde",
-    "welbevinden_verschil_boven_rtm": "Verbetering bovenop regressie naar het gemiddelde",
-    "kostenanalyses_aantal": "Kostenanalyses (micro-analyses)",
-    "kosten_besparing_per_jaar_gemiddeld": "Gemiddelde besparing per casus per jaar",
-    "kosten_extrapolatie_besparing_totaal": "Geschatte besparing per jaar voor alle casussen",
-    "kosten_extrapolatie_casussen": "Casussen in de doorrekening",
-    "kosten_netto_contante_waarde": "Netto contante waarde",
-    "positieve_gezondheid_respondenten": "Respondenten Positieve Gezondheid",
-    "positieve_gezondheid_metingen": "Metingen Positieve Gezondheid",
-    "inwoners_wijk": "Inwoners van de wijk",
-    "wijkbudget_per_inwoner": "Wijkbudget per inwoner",
-    "bezoekers_per_week_gemiddeld": "Gemiddeld aantal unieke bezoekers per week",
-    "casussen_in_jaar": "Casussen besproken in het verslagjaar",
-    "randvoorwaarde_wonen_aandeel": "Aandeel casussen waarin de oplossing begon bij wonen",
-    "randvoorwaarde_financien_aandeel": (
-        "Aandeel casussen waarin de oplossing begon bij financiën"
-    ),
-    "randvoorwaarde_relaties_aandeel": "Aandeel casussen waarin de oplossing begon bij relaties",
-    "randvoorwaarde_dagbesteding_aandeel": (
-        "Aandeel casussen waarin de oplossing begon bij dagbesteding"
-    ),
-    "binnen_zes_weken_aandeel": "Aandeel casussen met de oplossing gestart binnen zes weken",
-    "oplossing_start_mediaan_dagen": "Mediane tijd van MDO tot start van de oplossing",
-}
+# The Dutch label of every key figure is in the output catalogue (one record per output).
+KEY_FIGURES = {o.id: o.label for o in catalogue.KEY_FIGURES}
 
 # CBS area figures (publish.PROFILE_INDICATORS).
 PROFILE = {

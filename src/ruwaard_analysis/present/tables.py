@@ -21,9 +21,10 @@ import polars as pl
 from great_tables import GT
 
 from ruwaard_analysis import config
-from ruwaard_analysis.disclosure import is_small, suppress_frame
-from ruwaard_analysis.key_figures import in_display_order
+from ruwaard_analysis.catalogue import in_display_order
+from ruwaard_analysis.disclosure import suppress_frame
 from ruwaard_analysis.present import fmt, labels
+from ruwaard_analysis.present.key_figure_text import key_figure_text, label_text
 
 RowFormatter = Callable[[dict[str, Any]], str]
 
@@ -129,34 +130,21 @@ def _moment(value: object) -> str:
 
 def _text(value: str | None) -> str:
     """Dutch text as given, or the label of a ``"group.value"`` key (``labels.label``)."""
-    if not value:
-        return labels.MISSING
-    group, sep, key = value.partition(".")
-    if sep and group in labels.GROUPS and key in labels.GROUPS[group]:
-        return labels.GROUPS[group][key]
-    return value
+    return label_text(value)
 
 
 def key_figure_cells(record: Mapping[str, Any], *, min_cell_size: int) -> tuple[dict, bool]:
     """One key figure (a ``key_figures.json`` record) as the cells Kerncijfer | Waarde | n |
-    95%-BI, and whether it is suppressed.
-
-    Suppressed (flagged, or n below ``min_cell_size``): value and interval "–", n "<5". An n
-    that counts no people (``n_unit``, e.g. weeks) is shown as it is and suppresses nothing.
-    """
-    n = record.get("n")
-    people = record.get("n_unit") is None
-    hidden = bool(record.get("suppressed")) or (people and is_small(n, min_cell_size))
-    unit, decimals = record.get("unit"), record.get("decimals")
+    95%-BI, and whether it is hidden (``present.key_figure_text``: the one formatter and
+    suppression rule). Hidden: value and interval "–", n "<5"."""
+    text = key_figure_text(record, min_cell_size)
     cells = {
-        labels.HEADERS["key_figure"]: _text(record.get("label") or record.get("name")),
-        labels.HEADERS["value"]: (labels.MISSING if hidden
-                                  else fmt.fmt_value(record.get("value"), unit, decimals)),
-        labels.HEADERS["n"]: fmt.fmt_count(n, min_cell_size) if people else fmt.fmt_int(n),
-        labels.HEADERS["ci"]: (labels.MISSING if hidden else fmt.fmt_value_ci(
-            record.get("ci_low"), record.get("ci_high"), unit, decimals, confidence=None)),
+        labels.HEADERS["key_figure"]: text.label,
+        labels.HEADERS["value"]: text.value or labels.MISSING,
+        labels.HEADERS["n"]: text.n or labels.MISSING,
+        labels.HEADERS["ci"]: text.ci or labels.MISSING,
     }
-    return cells, hidden
+    return cells, text.hidden
 
 
 def key_figures_display(
@@ -183,7 +171,7 @@ def key_figures_table(
     """Key figures: Kerncijfer | Waarde | n | 95%-BI, as the report shows them.
 
     ``figures``: ``{name: record}`` as ``key_figures.json`` holds them (shown in the steering
-    group's order, ``key_figures.DISPLAY_ORDER``), or a frame of records (``label, value,
+    group's order, ``catalogue.KEY_FIGURES``), or a frame of records (``label, value,
     unit, n, ci_low, ci_high``; optional ``suppressed, n_unit, decimals``), shown in its order.
     ``unit`` picks the format (``fmt.fmt_value``).
     """

@@ -37,6 +37,7 @@ from scipy import stats as _st
 
 from ruwaard_analysis.errors import InsufficientDataError, RuwaardError
 from ruwaard_analysis.stats.bootstrap import _check_confidence, as_finite_1d
+from ruwaard_analysis.vocabulary import MOMENTS
 
 __all__ = [
     "ModelFitError",
@@ -48,7 +49,7 @@ __all__ = [
     "DEFAULT_MOMENTS",
 ]
 
-DEFAULT_MOMENTS = ("voormeting", "nameting", "herhaalmeting")
+DEFAULT_MOMENTS = MOMENTS
 
 # The random-intercept variance counts as "on the boundary" when the REML profile
 # log-likelihood at (practically) zero variance is at least as high as at the estimate, or

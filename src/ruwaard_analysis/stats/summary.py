@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import polars as pl
 from scipy import stats as sps
+
+
+def t_quantile(n: int, confidence: float = 0.95) -> float:
+    """The two-sided t quantile for a mean of ``n`` values (``n - 1`` degrees of freedom)."""
+    return float(sps.t.ppf(0.5 + confidence / 2, n - 1))
+
+
+def t_interval(mean: float, sd: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The t-based ``confidence`` interval of a mean of ``n`` values with standard deviation
+    ``sd``: mean -/+ t(n-1) * sd / sqrt(n)."""
+    if n < 2:
+        raise ValueError("a t-interval needs at least two values")
+    half = t_quantile(n, confidence) * sd / math.sqrt(n)
+    return mean - half, mean + half
 
 
 def mean_ci_by(
@@ -35,10 +50,7 @@ def mean_ci_by(
         )
         .sort(by)
     )
-    q = [
-        float(sps.t.ppf(0.5 + confidence / 2, n - 1)) if n >= 2 else None
-        for n in out["n"].to_list()
-    ]
+    q = [t_quantile(n, confidence) if n >= 2 else None for n in out["n"].to_list()]
     half = pl.Series("q", q, dtype=pl.Float64) * out["sd"] / out["n"].cast(pl.Float64).sqrt()
     return out.with_columns(
         (pl.col("mean") - half).alias("ci_low"), (pl.col("mean") + half).alias("ci_high")
