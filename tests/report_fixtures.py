@@ -66,11 +66,14 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
                                                   52, n_unit="weken")
     (folder / "key_figures.json").write_text(json.dumps(kfs, indent=1, sort_keys=True))
     (folder / "manifest.json").write_text(json.dumps({
-        "inputs": {"cases.csv": "ab" * 32, "wellbeing.csv": "cd" * 32},
+        "inputs": {"cases.csv": {"sha256": "ab" * 32, "source": "cases"},
+                   "wellbeing.csv": {"sha256": "cd" * 32, "source": "wellbeing"}},
         "parameters": {"year": year, "min_cell_size": 5},
         "packages": {"polars": "2.1.0", "ruwaard-analysis": "0.1.0"},
         "git_commit": "0123456789abcdef",
-        "notebooks": ["01_maatschappelijk_rendement.ipynb"],
+        "notebooks": {"01_welbevinden": {"file": "01_welbevinden.ipynb"}},
+        "notebook_parameters": {"01_welbevinden": {},
+                                "02_maatschappelijke_kosten": {"deadweight": 0.2, "years": 5}},
     }))
 
     def table(name, data):

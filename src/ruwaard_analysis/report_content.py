@@ -739,12 +739,8 @@ class Report:
         inputs = {**(self.manifest.get("inputs") or {}),
                   **{f"reference_data/{k}": v
                      for k, v in (self.manifest.get("reference_data") or {}).items()}}
-        if isinstance(inputs, dict):
-            items = [(str(k), v.get("sha256", "") if isinstance(v, dict) else str(v))
-                     for k, v in sorted(inputs.items())]
-        else:
-            items = [(str(i.get("path", i.get("file", ""))), str(i.get("sha256", "")))
-                     for i in inputs if isinstance(i, dict)]
+        items = [(str(k), v.get("sha256", "") if isinstance(v, dict) else str(v))
+                 for k, v in sorted(inputs.items())]
         if not items:
             return self._absent(word("bestand"))
         return self._show([{word("bestand"): k, word("controlegetal"): v} for k, v in items])
@@ -753,12 +749,19 @@ class Report:
         """Parameters, package versions, commit and notebooks of the run, as Markdown lists."""
         m = self.manifest
         lines: list[str] = []
-        commit = m.get("git_commit") or m.get("commit") or word("onbekend")
+        commit = m.get("git_commit") or word("onbekend")
         lines.append(f"- {word('commit')}: `{commit}`")
         params = m.get("parameters") or {}
         if params:
             lines.append(f"- {word('parameters')}:")
             lines += [f"    - `{k}` = `{v}`" for k, v in sorted(params.items())]
+        assumptions = {nb: p for nb, p in sorted((m.get("notebook_parameters") or {}).items())
+                       if p}
+        if assumptions:
+            lines.append(f"- {word('notebook_parameters')}:")
+            for nb, params in assumptions.items():
+                shown = ", ".join(f"`{k}` = `{v}`" for k, v in sorted(params.items()))
+                lines.append(f"    - `{nb}`: {shown}")
         library = m.get("library_sha256")
         if library:
             lines.append(f"- {word('bibliotheek')}: `{library}`")
@@ -768,8 +771,7 @@ class Report:
             lines += [f"    - `{k}` {v}" for k, v in sorted(versions.items())]
         notebooks = m.get("notebooks") or []
         if notebooks:
-            names = sorted(notebooks) if isinstance(notebooks, dict) else [
-                n.get("name", str(n)) if isinstance(n, dict) else str(n) for n in notebooks]
+            names = sorted(notebooks)
             lines.append(f"- {word('notebooks')}: " + ", ".join(f"`{n}`" for n in names))
         return "\n" + "\n".join(lines) + "\n"
 

@@ -293,6 +293,9 @@ def test_manifest_is_shown(report_2017):
     md = report_2017.manifest_markdown()
     assert "0123456789abcdef" in md and "`min_cell_size` = `5`" in md and "polars" in md
     assert "ab" * 32 in _html(report_2017.tabel_invoer())
+    # the cost assumptions the run recorded, per notebook; a notebook without any is left out
+    assert "`02_maatschappelijke_kosten`: `deadweight` = `0.2`, `years` = `5`" in md
+    assert "`01_welbevinden`:" not in md
 
 
 def test_verantwoording_states_the_minimum_cell_size_used(tmp_path):

@@ -237,6 +237,7 @@ WORDS = {
     "controlegetal": "Controlegetal (sha256)",
     "tabel_schuifbaar": "Tabel (schuift opzij op een smal scherm)",
     "parameters": "Parameters",
+    "notebook_parameters": "Aannames in de notebooks (parameters)",
     "versies": "Versies van de gebruikte software",
     "commit": "Versie van de code (git-commit)",
     "notebooks": "Uitgevoerde notebooks",

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import PipelineError
 from .fingerprint import source_key
-from .plan import YearPlan
+from .plan import YearPlan, declared_parameters
 
 MANIFEST_SCHEMA = 1
 RESERVED_OUTPUTS = ("manifest.json", "key_figures.json")
@@ -45,6 +45,13 @@ def build_manifest(
             for nb in plan.notebooks
         },
         "outputs": outputs,
+        # the parameters a notebook declares beyond those the run sets (e.g. the cost
+        # assumptions of 02), with the values it ran with: printed in the Verantwoording
+        "notebook_parameters": {
+            nb.name: {k: v for k, v in sorted(declared_parameters(nb.path).items())
+                      if k not in plan.parameters and k != "output_dir"}
+            for nb in plan.notebooks
+        },
     }
 
 

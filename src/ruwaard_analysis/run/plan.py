@@ -46,6 +46,29 @@ def notebook_sources(path: Path) -> list[str] | None:
     return sorted(set(sources))
 
 
+def declared_parameters(path: Path) -> dict[str, Any]:
+    """The parameters of a notebook's ``parameters`` cell with their default values (literals
+    only, in papermill's typed form ``name: type = value  # help``)."""
+    import ast
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "parameters" in (cell.get("metadata") or {}).get("tags", []):
+            source = cell.get("source", "")
+            tree = ast.parse("".join(source) if isinstance(source, list) else source)
+            found: dict[str, Any] = {}
+            for node in tree.body:
+                target = (node.target if isinstance(node, ast.AnnAssign)
+                          else node.targets[0] if isinstance(node, ast.Assign) else None)
+                if isinstance(target, ast.Name) and node.value is not None:
+                    try:
+                        found[target.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        continue
+            return found
+    return {}
+
+
 @dataclass(frozen=True)
 class NotebookPlan:
     """One notebook of a run: what it depends on and its cache key."""
