@@ -109,6 +109,10 @@ def test_manifest_traces_inputs_and_parameters(project):
     assert manifest["parameters"]["year"] == 2017
     assert manifest["parameters"]["min_cell_size"] == config.MIN_CELL_SIZE
     assert "polars" in json.dumps(manifest)
+    # the cost assumptions of notebook 02 are recorded with the values it ran with
+    assert manifest["notebook_parameters"]["02_maatschappelijke_kosten"] == {
+        "attribution": 1.0, "deadweight": 0.0, "discount_rate": config.DISCOUNT_RATE,
+        "drop_off": 0.0, "years": 5}
 
 
 @pytest.mark.parametrize("year", YEARS)
