@@ -30,7 +30,7 @@ def test_docs_name_every_forbidden_import():
 def test_every_module_of_the_package_is_in_a_layer():
     layers = next(c for c in _contracts() if c["type"] == "layers")["layers"]
     named = {m.strip().removeprefix("ruwaard_analysis.") for line in layers
-             for m in line.split("|")}
+             for m in line.replace(":", "|").split("|")}
     package = ROOT / "src" / "ruwaard_analysis"
     modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     modules |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
