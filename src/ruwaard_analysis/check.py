@@ -106,11 +106,10 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """Hex sha256 of a file's bytes (the run's own fingerprint)."""
+    from .run.fingerprint import sha256_file as run_sha256_file
+
+    return run_sha256_file(path)
 
 
 def published_files(folder: Path) -> dict[str, Path]:
