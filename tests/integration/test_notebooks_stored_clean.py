@@ -31,7 +31,8 @@ def test_has_parameters_cell_with_required_names(path):
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(cells) == 1, f"{path.name}: expected exactly one cell tagged 'parameters'"
     source = "".join(cells[0]["source"])
-    names = {line.split("=")[0].strip() for line in source.splitlines() if "=" in line}
+    names = {line.split("=")[0].split(":")[0].strip()  # "name: type = value" or "name = value"
+             for line in source.splitlines() if "=" in line}
     assert REQUIRED_PARAMETERS <= names, REQUIRED_PARAMETERS - names
 
 
