@@ -186,7 +186,7 @@ def test_published_writes_through_the_gate(tmp_path):
     pub = publish.Published(MIN)
     pub.table("welbevinden_momenten", pl.DataFrame({"moment": ["herhaalmeting"], "n": [3],
                                                     "mean": [4.485]}))
-    pub.figure("welbevinden_herhaalmeting_gemiddeld", 4.485, n=3, unit="score")
+    pub.figure("welbevinden_herhaalmeting_gemiddeld", 4.485, n=3)
     pub.write(tmp_path, "01_welbevinden")
     written = "".join(p.read_text(errors="ignore") for p in tmp_path.rglob("*.json"))
     assert "4.485" not in written
