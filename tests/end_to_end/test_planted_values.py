@@ -29,7 +29,6 @@ import html
 import json
 import math
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -391,19 +390,11 @@ def planted_run(tmp_path_factory):
     if quarto is not None:
         # what `ruwaard report` renders, in a copy of the Quarto project holding the planted
         # results (as the rendered_reports fixture of conftest.py does for the demo data)
-        from conftest import PROJECT_SOURCES
+        from conftest import quarto_project
 
-        project = root / "project"
-        for name in PROJECT_SOURCES:
-            source, target = config.PROJ_ROOT / name, project / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
-        (project / "notebooks").mkdir()
+        project = quarto_project(root / "project",
+                                 {year: dirs["processed_dir"] / str(year) for year in YEARS})
         for year in YEARS:
-            shutil.copytree(config.REPORTS_DIR / str(year) / "tekst",
-                            project / "reports" / str(year) / "tekst")
-            shutil.copytree(dirs["processed_dir"] / str(year),
-                            project / "data" / "processed" / str(year))
             rendered += report.render_with_quarto(year, quarto, project_dir=project,
                                                   reports_dir=project / "reports")
     return {"root": root, "data": data, "planted": planted, "rendered": rendered, **dirs}
