@@ -255,6 +255,11 @@ TABLES: tuple[Output, ...] = (
     _table("welbevinden_model", "Gemengd model welbevinden", WB,
            "mixed-model contrasts between moments (`estimate`, `se`, `t`, `p_value`, CI), `n`",
            in_report=False),
+    _table("welbevinden_verdeling", "Welbevinden: verdeling per meetmoment", WB,
+           "per moment `n` (i64), `mean`, `ci_low`, `ci_high`, `p25`, `median`, `p75` (f64), "
+           "`suppressed` (bool): the data of the before/after figure (no single score)",
+           {"moment": S, "n": I64, "mean": F64, "ci_low": F64, "ci_high": F64, "p25": F64,
+            "median": F64, "p75": F64, "suppressed": B}, in_report=False),
     _table("welbevinden_rtm", "Regressie naar het gemiddelde", WB,
            "observed change, change expected from regression to the mean, and the rest",
            in_report=False),
