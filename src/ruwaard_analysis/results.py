@@ -174,17 +174,9 @@ def write_table(out_dir: str | Path, table: Any, _frame: Any = None) -> Path:
                    _frame)
     name, frame = gated.name, gated.content
     _check_name(name, "tabel")
-    if not isinstance(frame, pl.DataFrame):
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - pandas is a dependency
-            pd = None
-        if pd is not None and isinstance(frame, pd.DataFrame):
-            frame = pl.from_pandas(frame.reset_index(drop=True))
-        else:
-            raise ResultsError(
-                f"tabel {name!r}: verwacht een polars DataFrame, kreeg {type(frame).__name__}"
-            )
+    if not isinstance(frame, pl.DataFrame):  # the gate turns pandas frames into polars
+        raise ResultsError(
+            f"tabel {name!r}: verwacht een polars DataFrame, kreeg {type(frame).__name__}")
     path = Path(out_dir) / TABLES / f"{name}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(path, compression="zstd", compression_level=3, statistics=True)
