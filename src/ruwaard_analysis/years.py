@@ -128,11 +128,17 @@ def figure_unit(records: Iterable[Mapping[str, Any] | None]) -> str | None:
 def change(
     old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, old_min: int, new_min: int
 ) -> float | None:
-    """``new - old`` of a figure's value, or None when either is absent or hidden."""
+    """``new - old`` of a figure's values as they are shown (rounded as the year columns
+    show them, so 2,9 -> 3,1 reads +0,2 and never +0,3), or None when either is absent or
+    hidden."""
+    from .present import fmt
+
     a, b = shown_value(old, old_min), shown_value(new, new_min)
     if a is None or b is None:
         return None
-    return b - a
+    unit = new.get("unit") or old.get("unit")
+    decimals = new.get("decimals") if new.get("decimals") is not None else old.get("decimals")
+    return fmt.as_shown(b, unit, decimals) - fmt.as_shown(a, unit, decimals)
 
 
 def names_over(by_year: Mapping[int, YearFigures], names: Sequence[str] | None = None) -> list:

@@ -140,3 +140,23 @@ def test_negative_money_is_a_number_column():
 
     frame = pl.DataFrame({"Bedrag": [fmt.fmt_eur(-1250), fmt.fmt_eur(300)]})
     assert tables.numeric_columns(frame) == ["Bedrag"]
+
+
+def test_change_in_days_carries_the_unit_and_whole_days():
+    assert fmt.fmt_change(-3, "days") == "-3 dagen"
+    assert fmt.fmt_change(1.2, "days") == "+1 dag"
+    assert fmt.fmt_change(0.2, "days") == "0 dagen"
+    assert fmt.fmt_value(1, "days") == "1 dag"
+    assert fmt.fmt_value(31, "days") == "31 dagen"
+
+
+def test_as_shown_rounds_as_the_figure_is_written():
+    # each value rounded as fmt_value writes it, on its own scale
+    assert fmt.as_shown(2.94, "score") == 2.9
+    assert fmt.as_shown(2.25, "score") == 2.3  # half away from zero, not half-even
+    assert fmt.as_shown(4228.5, "eur_per_year") == 4229.0
+    assert fmt.as_shown(0.305, "share") == 0.31  # shown as "31%"
+    assert fmt.as_shown(12.6, "count") == 13.0
+    for x, unit in ((2.94, "score"), (0.305, "share"), (4228.5, "eur")):
+        shown = fmt.as_shown(x, unit)
+        assert fmt.fmt_value(shown, unit) == fmt.fmt_value(x, unit)

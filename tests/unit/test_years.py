@@ -51,7 +51,9 @@ def test_comparison_side_by_side_with_change_and_suppression_per_year():
     assert display.columns == ["Kerncijfer", "2016", "2017", "Verschil 2017 t.o.v. 2016"]
     rows = {r[0]: r[1:] for r in display.rows()}
     assert rows["Casussen"] == ("13", "25", "+12")
-    assert rows["Welbevinden voor"] == ("2,9", "2,9", "-0,1")  # 2,88 - 2,93 = -0,05
+    # the change between the figures as shown: 2,9 - 2,9 = 0,0 (unrounded 2,88 - 2,93 = -0,05
+    # would read "-0,1" beside two equal figures)
+    assert rows["Welbevinden voor"] == ("2,9", "2,9", "0,0")
     # suppressed in 2016: "<5" there, no change computed from it
     assert rows["Besparing"] == ("<5", "€\u00a04.309", "–")
     # absent in 2016: simply absent, no change
@@ -115,3 +117,19 @@ def test_numbers_compare_as_json_gives_each_year(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert sorted(data) == ["2016", "2017"]
     assert data["2016"]["casussen_steekproef"]["value"] == 13
+
+
+def test_the_change_agrees_with_the_rounded_figures_beside_it():
+    # unrounded 3,14 - 2,86 = 0,28 would read "+0,3" beside "2,9" and "3,1"
+    by_year = {
+        2016: years.YearFigures(2016, {"w": _fig(2.86, 13, "score", "W")}, 5),
+        2017: years.YearFigures(2017, {"w": _fig(3.14, 25, "score", "W")}, 5),
+    }
+    display, _ = years.comparison_display(by_year)
+    assert display.row(0) == ("W", "2,9", "3,1", "+0,2")
+    money = {
+        2016: years.YearFigures(2016, {"b": _fig(4308.4, 13, "eur_per_year", "B")}, 5),
+        2017: years.YearFigures(2017, {"b": _fig(4309.6, 25, "eur_per_year", "B")}, 5),
+    }
+    display, _ = years.comparison_display(money)
+    assert display.row(0) == ("B", "€\u00a04.308", "€\u00a04.310", "€\u00a0+2")

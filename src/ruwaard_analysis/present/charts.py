@@ -541,11 +541,11 @@ def key_figures_over_years_chart(frame: pl.DataFrame, *, columns: int = 4) -> al
     frame's order of ``name``.
     """
     _require(frame, ["name", "label", "unit", "year", "value"], "key_figures_over_years_chart")
-    # Amounts in euros: "(EUR)" in the panel's name, the points carry the number only (three
+    # Amounts in euros: "(€)" in the panel's name, the points carry the number only (three
     # "EUR 4.228" side by side would run into each other).
     euros = pl.col("unit").is_in(sorted(fmt.EUR_UNITS))
     frame = frame.with_columns(
-        pl.when(euros).then(pl.col("label") + " (EUR)").otherwise(pl.col("label")).alias("label"))
+        pl.when(euros).then(pl.col("label") + " (€)").otherwise(pl.col("label")).alias("label"))
     order = frame["label"].unique(maintain_order=True).to_list()
     data = frame.with_columns(
         pl.col("label").map_elements(_wrapped, return_dtype=pl.String).alias("panel"),

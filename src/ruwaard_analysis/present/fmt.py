@@ -218,7 +218,7 @@ def fmt_value(x: float | None, unit: str | None = None, decimals: int | None = N
     if unit == "p":
         return fmt_p(x)
     if unit in DAY_UNITS:
-        return labels.DAYS.format(n=fmt_number(x, decimals or 0))
+        return _days(fmt_number(x, decimals or 0), x, decimals or 0)
     text = fmt_number(x, 1 if decimals is None else decimals)
     if unit in SIGNED_UNITS and _rounded(x, 1 if decimals is None else decimals) > 0:
         return f"+{text}"
@@ -230,8 +230,9 @@ def fmt_change(x: float | None, unit: str | None = None, decimals: int | None = 
 
     ``fmt_change(12, "count") == "+12"``, ``fmt_change(-0.25, "score") == "-0,3"``,
     ``fmt_change(1200, "eur") == "€ +1.200"``; shares and percentages change in
-    percentage points: ``fmt_change(0.05, "share") == "+5 procentpunt"``. A change that
-    rounds to zero has no sign ("0", "0,0").
+    percentage points: ``fmt_change(0.05, "share") == "+5 procentpunt"``; days in whole
+    days: ``fmt_change(-3, "days") == "-3 dagen"``. A change that rounds to zero has no sign
+    ("0", "0,0").
     """
     if is_missing(x):
         return labels.MISSING
@@ -247,13 +248,45 @@ def fmt_change(x: float | None, unit: str | None = None, decimals: int | None = 
     elif unit in COUNT_UNITS:
         places = 0
         text, suffix = fmt_int(x), ""
+    elif unit in DAY_UNITS:
+        places = decimals or 0
+        text, suffix = fmt_number(x, places), ""
     else:
         places = 1 if decimals is None else decimals
         text, suffix = fmt_number(x, places), ""
     if _rounded(x, places) > 0:
         text = f"+{text}"
     text += suffix
+    if unit in DAY_UNITS:
+        return _days(text, x, places)
     return _money(text) if unit in EUR_UNITS else text
+
+
+def _days(text: str, x: float, places: int) -> str:
+    """``text`` (a number of days as written) with "dag" or "dagen": "1 dag", "31 dagen"."""
+    one = abs(_rounded(x, places)) == 1
+    return (labels.DAY if one else labels.DAYS).format(n=text)
+
+
+def shown_places(unit: str | None = None, decimals: int | None = None) -> int:
+    """The decimals ``fmt_value`` shows for ``unit``, on the value's own scale (a share
+    shown as "30%" has 2 decimals as a fraction)."""
+    if unit in COUNT_UNITS:
+        return 0
+    if unit in SHARE_UNITS:
+        return (decimals or 0) + 2
+    if unit in EUR_UNITS | PCT_UNITS | DAY_UNITS:
+        return decimals or 0
+    if unit == "p":
+        return 3
+    return 1 if decimals is None else decimals
+
+
+def as_shown(x: float, unit: str | None = None, decimals: int | None = None) -> float:
+    """``x`` rounded as ``fmt_value`` shows it (half away from zero), same scale:
+    ``as_shown(2.94, "score") == 2.9``. A change between two shown figures is computed from
+    these, so it agrees with the figures a reader sees side by side."""
+    return float(_rounded(x, shown_places(unit, decimals)))
 
 
 def fmt_value_ci(

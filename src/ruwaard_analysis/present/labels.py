@@ -24,6 +24,7 @@ PERCENTAGE_POINT = "procentpunt"  # the unit of a change in a percentage: "+5 pr
 RANGE = "{low} tot {high}"  # an interval: "4,1 tot 5,8"
 CI = "{level}-BI {range}"  # a confidence interval: "95%-BI 4,1 tot 5,8"
 DAYS = "{n} dagen"  # a number of days: "31 dagen"
+DAY = "{n} dag"  # one day: "1 dag", "+1 dag"
 LIST_LAST = "{rest} en {last}"  # end of an enumeration: "Wijk Ruwaard, Gemeente Oss en Nederland"
 
 # --- category values of the canonical tables (docs/architecture.md) -------------------------
@@ -120,7 +121,7 @@ CASE_SCOPES = {
 }
 HOUSING_MEASURES = {
     "welbevinden_verandering": "Verandering in welbevinden (punten, nameting min voormeting)",
-    "besparing_per_jaar": "Besparing per casus per jaar (EUR)",
+    "besparing_per_jaar": "Besparing per casus per jaar (€)",
 }
 
 # --- key figures, area profile, analyses (keys used by publish.py and data_quality.py) ------
