@@ -168,3 +168,13 @@ def test_unknown_scenario_raises():
     frame = pl.DataFrame({"measure": ["morgen"], "n": [9], "mean": [1.0]})
     with pytest.raises(KeyError, match="morgen"):
         tables.costs_table(frame)
+
+
+def test_a_table_renders_to_the_same_html_every_time():
+    # great-tables draws a random id per table; ours follows from the content
+    display = pl.DataFrame({"Kerncijfer": ["Casussen"], "Waarde": ["25"]})
+    first = tables.gt_table(display, ["Bron: demo"]).as_raw_html()
+    assert first == tables.gt_table(display, ["Bron: demo"]).as_raw_html()
+    other = tables.gt_table(display.with_columns(pl.lit("26").alias("Waarde"))).as_raw_html()
+    assert tables.table_id(display, ["Bron: demo"]) in first
+    assert tables.table_id(display, ["Bron: demo"]) not in other

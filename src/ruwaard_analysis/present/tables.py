@@ -13,6 +13,7 @@ that hold numbers (:func:`numeric_columns`) and put the notes under the table.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -88,9 +89,20 @@ def _aligned(table: GT, display: pl.DataFrame) -> GT:
     return table
 
 
+def table_id(display: pl.DataFrame, notes: Sequence[str] = ()) -> str:
+    """An HTML id for a table, from its content: great-tables draws a random one otherwise,
+    and the same results would give a different HTML file each render."""
+    digest = hashlib.sha256()
+    digest.update(display.write_csv().encode("utf-8"))
+    for note in notes:
+        digest.update(b"\x00" + str(note).encode("utf-8"))
+    return f"gt-{digest.hexdigest()[:12]}"
+
+
 def gt_table(display: pl.DataFrame, notes: Sequence[str] = ()) -> GT:
-    """A display frame as a great-tables table, numbers right-aligned, notes under it."""
-    table = _aligned(GT(display), display)
+    """A display frame as a great-tables table, numbers right-aligned, notes under it; its
+    HTML id follows from its content (:func:`table_id`), so a render is reproducible."""
+    table = _aligned(GT(display, id=table_id(display, notes)), display)
     for note in notes:
         if note:
             table = table.tab_source_note(note)
