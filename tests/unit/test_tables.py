@@ -178,3 +178,20 @@ def test_a_table_renders_to_the_same_html_every_time():
     other = tables.gt_table(display.with_columns(pl.lit("26").alias("Waarde"))).as_raw_html()
     assert tables.table_id(display, ["Bron: demo"]) in first
     assert tables.table_id(display, ["Bron: demo"]) not in other
+
+
+def test_housing_difference_shows_each_group_with_an_unbreakable_n():
+    table = pl.DataFrame({
+        "measure": ["welbevinden_verandering", "besparing_per_jaar"],
+        "n": [7, 3], "n_with": [7, 3], "n_without": [18, 22],  # n: the smaller group
+        "mean_with": [5.2, 3300.0], "mean_without": [5.1, 4701.0],
+        "difference": [0.1, -1401.0], "ci_low": [-0.7, -3221.0], "ci_high": [1.0, 420.0],
+    })
+    display, suppressed = tables.housing_difference_display(table, min_cell_size=5)
+    rows = display.rows()
+    assert rows[0][1] == "5,2 (n\u00a0=\u00a07)"
+    assert rows[0][2] == "5,1 (n\u00a0=\u00a018)"
+    assert rows[0][3] == "+0,1 (-0,7 tot 1,0)"
+    # a group of 3 with housing: the whole comparison is hidden (complementary disclosure)
+    assert rows[1][1] == "<5" and rows[1][3] == "–"
+    assert suppressed

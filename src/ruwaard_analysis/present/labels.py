@@ -25,6 +25,8 @@ RANGE = "{low} tot {high}"  # an interval: "4,1 tot 5,8"
 CI = "{level}-BI {range}"  # a confidence interval: "95%-BI 4,1 tot 5,8"
 DAYS = "{n} dagen"  # a number of days: "31 dagen"
 DAY = "{n} dag"  # one day: "1 dag", "+1 dag"
+# a group's size after its value, unbreakable (no "(n =" at a line's end): "5,2 (n = 7)"
+GROUP_SIZE = "(n\u00a0=\u00a0{n})"
 LIST_LAST = "{rest} en {last}"  # end of an enumeration: "Wijk Ruwaard, Gemeente Oss en Nederland"
 
 # --- category values of the canonical tables (docs/architecture.md) -------------------------

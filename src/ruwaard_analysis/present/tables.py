@@ -428,7 +428,7 @@ def housing_difference_display(
     def group(mean_col: str, n_col: str) -> RowFormatter:
         return lambda r: (labels.suppressed(min_cell_size) if r["suppressed"] else
                           f"{fmt.fmt_value(r[mean_col], unit(r))} "
-                          f"(n = {fmt.fmt_count(r[n_col], min_cell_size)})")
+                          + labels.GROUP_SIZE.format(n=fmt.fmt_count(r[n_col], min_cell_size)))
 
     columns: dict[str, RowFormatter] = {
         "measure": lambda r: labels.HOUSING_MEASURES[r["measure"]],
