@@ -67,8 +67,11 @@ def test_typst_styling_comes_after_the_template_show_rule(project):
     # header include come before `#show: doc => article(...)` and are overridden; rules at
     # the start of the body apply inside it.
     typst = project["format"]["typst"]
-    assert "include-in-header" not in typst
     styling = (ROOT / typst["include-before-body"]).read_text(encoding="utf-8")
+    # the header include holds only the font (article() sets none of its own)
+    header = (ROOT / typst["include-in-header"]).read_text(encoding="utf-8")
+    rules = [line for line in header.splitlines() if line.startswith("#")]
+    assert len(rules) == 1 and rules[0].startswith("#set text(font: ("), rules
     assert "#set par(justify: false)" in styling and 'lang: "nl"' in styling
     # Quarto's captioned tables are figures of its own kind; long ones may break across pages
     assert 'figure.where(kind: "quarto-float-tbl"): set block(breakable: true)' in styling
@@ -84,7 +87,7 @@ def test_no_output_dir_in_the_project(project):
 def test_pdf_text_uses_the_charts_font_list(project):
     from ruwaard_analysis.present import theme
 
-    styling = (ROOT / project["format"]["typst"]["include-before-body"]).read_text("utf-8")
+    styling = (ROOT / project["format"]["typst"]["include-in-header"]).read_text("utf-8")
     typst_fonts = re.findall(r'"([^"]+)"', re.search(r"#set text\(font: \(([^)]*)\)\)",
                                                        styling).group(1))
     chart_fonts = [f.strip().strip("'") for f in theme.FONT.split(",")]
