@@ -286,9 +286,10 @@ class Gated:
 
     # shown in a notebook: marked, so that the executed notebook keeps it (see scrub_notebook)
     def _repr_mimebundle_(self, include=None, exclude=None):
-        if self.kind == "figure":
-            bundle = self.content._repr_mimebundle_(include, exclude)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        if self.kind == "figure":  # the checked spec, rendered once with its saved copy
+            from ruwaard_analysis.present.theme import gated_chart_bundle
+
+            data, meta = gated_chart_bundle(self.content, self.spec, include, exclude)
         elif self.kind == "table":
             data, meta = {"text/html": self.content._repr_html_(),
                           "text/plain": repr(self.content)}, {}

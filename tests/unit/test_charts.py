@@ -342,3 +342,66 @@ def test_notebook_output_is_static_svg_without_cdn():
     finally:
         alt.renderers.enable(before)
         alt.theme.enable("default")
+
+
+@pytest.mark.parametrize("name", ["costs_per_payer", "wellbeing_trajectory", "visitors"])
+def test_saved_png_and_svg_are_what_vl_convert_makes_from_the_spec_directly(tmp_path, name):
+    """save_spec renders the SVG once and rasterises the PNG from it (vega_export); the bytes
+    must be those of vl-convert's own vegalite_to_svg / vegalite_to_png of the spec."""
+    spec = theme.chart_spec(CHARTS[name]())
+    paths = theme.save_spec(spec, tmp_path / name)
+    locale = {"format_locale": "nl-NL", "time_format_locale": "nl-NL"}
+    assert paths["svg"].read_text(encoding="utf-8") == vlc.vegalite_to_svg(spec, **locale)
+    assert paths["png"].read_bytes() == vlc.vegalite_to_png(spec, scale=theme.PNG_SCALE,
+                                                            **locale)
+
+
+def test_gated_chart_shows_the_svg_altair_would_show_for_it():
+    """A gated chart is shown from the spec the gate checked (no second validation or
+    conversion); what the notebook shows must equal altair's own output with the renderer on."""
+    import altair as alt
+
+    from ruwaard_analysis import disclosure
+
+    before = alt.renderers.active
+    try:
+        theme.enable_notebook_output()
+        chart = CHARTS["wellbeing_trajectory"]()
+        gated = disclosure.gate_figure("welbevinden_momenten", chart, MIN)
+        data, meta = gated._repr_mimebundle_()
+        assert data == chart._repr_mimebundle_()
+        assert meta[disclosure.GATED_MARK] == {"kind": "figure", "name": "welbevinden_momenten"}
+    finally:
+        alt.renderers.enable(before)
+        alt.theme.enable("default")
+
+
+def test_chart_renderer_gives_the_bytes_of_this_process_and_falls_back_without_it(monkeypatch):
+    """Through the run's renderer process (one vl-convert per run) or here: the same bytes."""
+    from ruwaard_analysis.present import vega_export
+    from ruwaard_analysis.run.chart_renderer import ChartRenderer
+
+    spec = theme.chart_spec(CHARTS["costs_per_scenario"]())
+    here_svg = vlc.vegalite_to_svg(spec, format_locale="nl-NL", time_format_locale="nl-NL")
+    here_png = vlc.svg_to_png(here_svg, scale=2.0)
+    renderer = ChartRenderer()
+    assert renderer.listening() is not None
+    served = []
+    original = vega_export._local_svg
+    monkeypatch.setattr(vega_export, "_local_svg", lambda s: served.append(s) or original(s))
+    try:
+        for path in (renderer.socket_path, "/nonexistent/renderer.sock"):
+            monkeypatch.setattr(vega_export, "_svgs", {})
+            monkeypatch.setattr(vega_export, "_connection", None)
+            monkeypatch.setattr(vega_export, "_renderer_failed", False)
+            monkeypatch.setenv(vega_export.RENDERER_ENV, path)
+            served.clear()
+            assert vega_export.to_svg(spec) == here_svg
+            assert vega_export.to_svg(spec) == here_svg  # kept: converted once
+            assert vega_export.svg_to_png(here_svg, 2.0) == here_png
+            # through the renderer nothing is converted here; without it, once here
+            assert len(served) == (0 if path == renderer.socket_path else 1)
+    finally:
+        if vega_export._connection is not None:
+            vega_export._connection.close()
+        renderer.stop()

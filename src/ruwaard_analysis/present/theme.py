@@ -6,6 +6,8 @@
 * The theme is registered under ``THEME_NAME`` but not switched on globally: ``save_chart`` and
   ``chart_html`` apply it while they export, so a chart looks the same whatever a notebook did
   before. Call ``enable_theme()`` in a notebook to see the same style interactively.
+* The conversions to SVG and PNG go through :mod:`.vega_export` (each spec rendered once, the
+  PNG rasterised from the SVG, in a run by the run's one chart renderer).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
+from .vega_export import VL_LOCALE, svg_to_png, to_svg
+
 THEME_NAME = "ruwaard"
-VL_LOCALE = "nl-NL"  # d3-format / d3-time-format locale name, as vl-convert knows it
 
 # Okabe & Ito (2008), "Color Universal Design"; black left out (reserved for text and means).
 OKABE_ITO = [
@@ -115,8 +118,7 @@ RENDERER_NAME = "ruwaard-svg"
 
 def _svg_renderer(spec: dict, **_: object) -> dict:
     """Altair renderer: the chart as static SVG (vl-convert, Dutch locale), no script, no CDN."""
-    return {"image/svg+xml": vlc.vegalite_to_svg(
-        spec, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE)}
+    return {"image/svg+xml": to_svg(spec)}
 
 
 def enable_notebook_output() -> None:
@@ -131,6 +133,19 @@ def enable_notebook_output() -> None:
     alt.renderers.enable(RENDERER_NAME)
 
 
+def gated_chart_bundle(chart: alt.TopLevelMixin, spec: dict, include=None, exclude=None):
+    """What a notebook shows for a chart that passed the publication gate: ``(data, metadata)``.
+
+    With the notebook output of :func:`enable_notebook_output` on, the SVG of ``spec`` (the
+    spec the gate checked and ``save_spec`` saved: converted once, not validated again); with
+    any other renderer whatever altair shows for ``chart``.
+    """
+    if alt.renderers.active == RENDERER_NAME:
+        return {"image/svg+xml": to_svg(spec)}, {}
+    bundle = chart._repr_mimebundle_(include, exclude)
+    return bundle if isinstance(bundle, tuple) else (bundle, {})
+
+
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec with the theme applied (validated by altair)."""
     with alt.theme.enable(THEME_NAME):
@@ -143,16 +158,12 @@ def _spec_json(spec: dict) -> str:
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """Static SVG of the chart with Dutch number and date formats."""
-    return vlc.vegalite_to_svg(
-        chart_spec(chart), format_locale=VL_LOCALE, time_format_locale=VL_LOCALE
-    )
+    return to_svg(chart_spec(chart))
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
     """Static PNG of the chart (for the PDF report)."""
-    return vlc.vegalite_to_png(
-        chart_spec(chart), scale=scale, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE
-    )
+    return svg_to_png(to_svg(chart_spec(chart)), scale)
 
 
 def save_chart(chart: alt.TopLevelMixin, path_stem: str | Path) -> dict[str, Path]:
@@ -168,12 +179,9 @@ def save_spec(spec: dict, path_stem: str | Path) -> dict[str, Path]:
     stem = Path(path_stem)
     paths = {kind: stem.with_name(f"{stem.name}.{kind}") for kind in ("vl.json", "svg", "png")}
     paths["vl.json"].write_text(_spec_json(spec), encoding="utf-8")
-    svg = vlc.vegalite_to_svg(spec, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE)
+    svg = to_svg(spec)
     paths["svg"].write_text(svg, encoding="utf-8")
-    png = vlc.vegalite_to_png(
-        spec, scale=PNG_SCALE, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE
-    )
-    paths["png"].write_bytes(png)
+    paths["png"].write_bytes(svg_to_png(svg, PNG_SCALE))
     return paths
 
 

@@ -17,13 +17,14 @@ from .progress import Progress
 from .staging import Staging, keep_failed_notebook
 
 if TYPE_CHECKING:
+    from .chart_renderer import ChartRenderer
     from .kernels import KernelTemplate
 
 _PROGRESS_QUEUE = None
 
 
 def _init_worker(
-    queue, log_path: str | None, template: str | None
+    queue, log_path: str | None, template: str | None, renderer: str | None = None
 ) -> None:  # pragma: no cover - worker process
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
@@ -35,6 +36,10 @@ def _init_worker(
         from .kernels import TEMPLATE_ENV
 
         os.environ[TEMPLATE_ENV] = template
+    if renderer:  # the kernels inherit it (present.vega_export)
+        from ..present.vega_export import RENDERER_ENV
+
+        os.environ[RENDERER_ENV] = renderer
     if log_path:
         # Kernel and papermill chatter (e.g. ipykernel's TCP warning) goes to a log file,
         # not through the progress bar; errors reach the user through the result dicts.
@@ -227,6 +232,7 @@ def execute_all(
     progress: bool,
     log_path: Path | None = None,
     template: str | None = None,
+    renderer: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run tasks in a process pool; stops submitting new work after the first failure."""
     import multiprocessing
@@ -253,7 +259,7 @@ def execute_all(
             max_workers=jobs,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(q, str(log_path) if log_path else None, template),
+            initargs=(q, str(log_path) if log_path else None, template, renderer),
         ) as pool:
             pending = {pool.submit(_execute_notebook, t) for t in tasks}
             failed = False
@@ -288,6 +294,7 @@ def execute_notebooks(
     opts: RunOptions,
     stage: Staging,
     template: KernelTemplate | None = None,
+    renderer: ChartRenderer | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """Execute ``to_run`` into ``stage``; returns per notebook its timings (seconds).
 
@@ -315,7 +322,8 @@ def execute_notebooks(
         })  # fmt: skip
     n_jobs = min(opts.jobs or min(len(tasks), os.cpu_count() or 1), len(tasks))
     socket_path = template.socket_path if template is not None else None
-    outcomes = execute_all(tasks, n_jobs, opts.progress, log_path=stage.log, template=socket_path)
+    outcomes = execute_all(tasks, n_jobs, opts.progress, log_path=stage.log, template=socket_path,
+                           renderer=renderer.listening() if renderer is not None else None)
     timings = {
         r["name"]: {
             key: (None if r.get(key) is None else round(r[key], 3))

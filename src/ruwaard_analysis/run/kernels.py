@@ -34,6 +34,17 @@ def split_kernel_cmd(cmd: list[str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
+def kernel_interpreter(kernel_name: str) -> list[str] | None:
+    """The interpreter (with its flags) of an ipykernel kernelspec, else None."""
+    try:
+        from jupyter_client.kernelspec import get_kernel_spec
+
+        split = split_kernel_cmd(get_kernel_spec(kernel_name).argv)
+    except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
+        return None
+    return split[0] if split is not None else None
+
+
 class KernelTemplate:
     """The template process of one run; ``with KernelTemplate(...) as t:`` stops it after."""
 
@@ -41,16 +52,9 @@ class KernelTemplate:
         self.process: subprocess.Popen | None = None
         self.socket_path: str | None = None
         self._dir: str | None = None
-        try:
-            from jupyter_client.kernelspec import get_kernel_spec
-
-            argv = get_kernel_spec(kernel_name).argv
-        except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
-            return
-        split = split_kernel_cmd(argv)
-        if split is None or not sys.platform.startswith("linux"):
+        interpreter = kernel_interpreter(kernel_name)
+        if interpreter is None or not sys.platform.startswith("linux"):
             return  # fork() without exec is only safe enough for us on Linux
-        interpreter, _ = split
         self._dir = tempfile.mkdtemp(prefix="ruwaard-kernels-")
         self.socket_path = os.path.join(self._dir, "template.sock")
         env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the kernels of a run get it

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import DataValidationError
+from .chart_renderer import ChartRenderer
 from .execute import execute_notebooks
 from .fingerprint import git_commit, sha256_file
-from .kernels import KernelTemplate
+from .kernels import KernelTemplate, kernel_interpreter
 from .manifest import build_manifest, merge_key_figures, same_except_commit
 from .options import RunOptions
 from .plan import YearPlan, cache_hit, plan_year, read_old_manifest
@@ -45,13 +46,17 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
         write_run_log(opts.year_report_dir(year), result)
         return result
 
-    # The template imports the notebooks' libraries while the inputs are validated.
-    template = KernelTemplate(opts.kernel_name) if to_run and opts.fork_kernels else None
+    # The template imports the notebooks' libraries and the chart renderer starts vl-convert
+    # while the inputs are validated.
+    template = renderer = None
+    if to_run and opts.fork_kernels:
+        template = KernelTemplate(opts.kernel_name)
+        renderer = ChartRenderer(kernel_interpreter(opts.kernel_name))
     try:
         if to_run:
             validate_inputs(opts.data_dir, opts.validate, year)
         with Staging(year, results_dir, executed_dir) as stage:
-            timings = execute_notebooks(plan, to_run, opts, stage, template)
+            timings = execute_notebooks(plan, to_run, opts, stage, template, renderer)
             owner, notebook_outputs = stage.collect(plan, hits, old)
             merge_key_figures(stage.result, owner)
             outputs = {rel: sha256_file(p) for rel, p in files_under(stage.result).items()}
@@ -64,6 +69,8 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
         template_imports = template.import_seconds() if template is not None else {}
         if template is not None:
             template.stop()
+        if renderer is not None:
+            renderer.stop()
 
     result = RunResult(plan.year, [nb.name for nb in to_run], cached, results_dir, executed_dir,
                        results_dir / "manifest.json", time.perf_counter() - started,
