@@ -9,7 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ruwaard_analysis import report_content as rc
+from ruwaard_analysis import report_contract as contract
+from ruwaard_analysis import vocabulary
 
 # A 1x1 PNG: the report only links figures, it never decodes them.
 PNG = bytes.fromhex(
@@ -77,7 +78,7 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
     }))
 
     def table(name, data):
-        pl.DataFrame(data, schema=rc.REQUIRED_TABLES[name].columns).write_parquet(
+        pl.DataFrame(data, schema=contract.REQUIRED_TABLES[name].columns).write_parquet(
             folder / "tables" / f"{name}.parquet")
 
     table("wijkprofiel", {
@@ -95,7 +96,7 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
         "suppressed": [False, False, True][: len(moments)],
     })
     table("kosten_scenario", {
-        "scenario": list(rc.SCENARIOS), "n": [9, 9, 9, 9],
+        "scenario": list(vocabulary.SCENARIOS), "n": [9, 9, 9, 9],
         "mean_eur": [10250.0, 14000.6, 800.0, 5928.6],
         "total_eur": [92250.0, 126005.4, 7200.0, 53357.4],
         "suppressed": [False] * 4,
@@ -115,7 +116,8 @@ def write_fixture_results(folder: Path, year: int, *, optional: bool = True) -> 
         table("ggd_indicatoren", {
             "indicator_code": ["ErvarenGezondheidGoedZeerGoed_4"] * 6,
             "indicator_label": ["Ervaren gezondheid goed of zeer goed"] * 6,
-            "year": [2012] * 3 + [2016] * 3, "area_level": list(rc.AREA_LEVELS) * 2,
+            "year": [2012] * 3 + [2016] * 3,
+            "area_level": list(vocabulary.COMPARED_AREA_LEVELS) * 2,
             "estimate_pct": [70.1, 74.0, 75.5, 68.25, 73.1, 75.8],
             "ci_lower": [66.0, 73.0, 75.2, 64.1, 72.0, 75.5],
             "ci_upper": [74.2, 75.0, 75.8, 72.4, 74.2, 76.1],

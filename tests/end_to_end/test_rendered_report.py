@@ -16,6 +16,7 @@ import pytest
 from conftest import RENDER_YEARS
 
 from ruwaard_analysis import report_content as rc
+from ruwaard_analysis import report_contract as contract
 
 pytestmark = pytest.mark.quarto
 YEARS = RENDER_YEARS
@@ -67,7 +68,7 @@ def _html_text(page: str) -> str:
 def _shown_key_figures(rendered, year: int) -> list[str]:
     """Each required key figure as the report formats it (computed, not typed here)."""
     report = rc.Report(year, rendered.project / "data" / "processed" / str(year))
-    return [report.kerncijfer(name) for name, spec in rc.REQUIRED_KEY_FIGURES.items()
+    return [report.kerncijfer(name) for name, spec in contract.REQUIRED_KEY_FIGURES.items()
             if spec.required and not report.key_figures[name].get("suppressed")]
 
 
@@ -75,7 +76,7 @@ def expected_figures(rendered, year: int) -> int:
     """How many charts the report of ``year`` shows: the pipeline's figures it names, and the
     chart drawn from the results of every year ("Door de jaren") when there is an earlier one."""
     results = rendered.project / "data" / "processed" / str(year)
-    named = [n for n in rc.REQUIRED_FIGURES if (results / "figures" / f"{n}.png").is_file()]
+    named = [n for n in contract.REQUIRED_FIGURES if (results / "figures" / f"{n}.png").is_file()]
     drawn = rc.Report(year, results).door_de_jaren_chart() is not None
     return len(named) + int(drawn)
 

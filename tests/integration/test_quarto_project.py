@@ -23,6 +23,8 @@ from report_fixtures import write_fixture_results
 
 from ruwaard_analysis import config
 from ruwaard_analysis import report_content as rc
+from ruwaard_analysis import report_contract as contract
+from ruwaard_analysis import report_narrative as narrative
 
 ROOT = Path(__file__).resolve().parents[2]
 YEARS = (2016, 2017)
@@ -131,10 +133,11 @@ def test_markdown_cells_are_asis_and_tables_are_not(qmd_text):
 
 def test_the_report_names_only_contract_results(qmd_text):
     for name in re.findall(r'R\.narrative\("([a-z_]+)"\)', qmd_text):
-        assert name in rc.NARRATIVE_PARTS
-    assert set(re.findall(r'R\.narrative\("([a-z_]+)"\)', qmd_text)) == set(rc.NARRATIVE_PARTS)
+        assert name in narrative.NARRATIVE_PARTS
+    parts = set(re.findall(r'R\.narrative\("([a-z_]+)"\)', qmd_text))
+    assert parts == set(narrative.NARRATIVE_PARTS)
     figures = set(re.findall(r'R\.figuur\("([a-z_]+)"', qmd_text))
-    assert figures == set(rc.REQUIRED_FIGURES)
+    assert figures == set(contract.REQUIRED_FIGURES)
     for method in re.findall(r"R\.([a-z_]+)\(", qmd_text):
         assert callable(getattr(rc.Report, method, None)), method
 
@@ -152,7 +155,7 @@ def test_chapters_follow_the_leergeschiedenis(qmd_text):
 
 @pytest.mark.parametrize("year", (2016, 2017, 2018))
 def test_every_text_the_report_reads_exists(year):
-    assert rc.missing_narratives(year) == []
+    assert narrative.missing_narratives(year) == []
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "reports").glob("*/tekst/*.md")),
@@ -162,7 +165,8 @@ def test_texts_are_marked_drafts_without_typed_numbers(path):
     assert "Concepttekst" in text
     placeholders = re.findall(r"\{([a-z0-9_]+)(?:\.[a-z_]+)?\}", text)
     for name in placeholders:  # only key figures every year has
-        assert name in rc.REQUIRED_KEY_FIGURES and rc.REQUIRED_KEY_FIGURES[name].required, name
+        spec = contract.REQUIRED_KEY_FIGURES.get(name)
+        assert spec is not None and spec.required, name
     without = re.sub(r"\{[a-z0-9_]+(?:\.[a-z_]+)?\}", "", text)
     assert not re.search(r"\d", without), "numbers in texts come from {kerncijfer} placeholders"
 
@@ -215,9 +219,9 @@ def test_tables_suit_the_target(executed):
     if target == "typst":  # pipe tables: Typst gets native tables with the Dutch numbers
         assert not any(hasattr(t, "as_raw_html") for t in tables)
         assert any("| 2,9 |" in t._repr_markdown_() for t in tables)
-    else:  # HTML as Markdown, so Quarto adds no CDN scripts (see rc.HtmlTable)
-        assert all(isinstance(t, rc.HtmlTable) for t in tables if hasattr(t, "as_raw_html"))
-        assert any(isinstance(t, rc.HtmlTable) for t in tables)
+    else:  # HTML as Markdown, so Quarto adds no CDN scripts (see target.HtmlTable)
+        assert all(isinstance(t, target.HtmlTable) for t in tables if hasattr(t, "as_raw_html"))
+        assert any(isinstance(t, target.HtmlTable) for t in tables)
         from IPython.core.formatters import DisplayFormatter
 
         shown = next(t for t in tables if hasattr(t, "as_raw_html"))
@@ -238,7 +242,7 @@ def test_optional_instruments_absent_in_2016_are_noted(executed):
 
 def _pipeline_results(year: int) -> Path | None:
     folder = config.results_dir(year)
-    return folder if (folder / rc.KEY_FIGURES_FILE).is_file() else None
+    return folder if (folder / contract.KEY_FIGURES_FILE).is_file() else None
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -258,13 +262,13 @@ def test_every_cell_runs_on_pipeline_results(year):
 
 def test_docs_report_names_every_contract_result_and_column():
     doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
-    names = [*rc.REQUIRED_TABLES, *rc.REQUIRED_KEY_FIGURES, *rc.REQUIRED_FIGURES,
-             *rc.NARRATIVE_PARTS]
+    names = [*contract.REQUIRED_TABLES, *contract.REQUIRED_KEY_FIGURES, *contract.REQUIRED_FIGURES,
+             *narrative.NARRATIVE_PARTS]
     assert [n for n in names if f"`{n}`" not in doc] == []
-    for name, spec in rc.REQUIRED_TABLES.items():
+    for name, spec in contract.REQUIRED_TABLES.items():
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
         assert [c for c in spec.columns if f"`{c}`" not in row] == [], name
         assert ("| yes |" in row) == spec.required, name
-    for name, spec in rc.REQUIRED_KEY_FIGURES.items():
+    for name, spec in contract.REQUIRED_KEY_FIGURES.items():
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
         assert f"| {spec.unit} |" in row and ("| yes |" in row) == spec.required, name

@@ -35,3 +35,24 @@ def test_every_module_of_the_package_is_in_a_layer():
     modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     modules |= {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
     assert modules <= named, f"modules in no layer of pyproject.toml: {sorted(modules - named)}"
+
+
+# What reads a file: open(), Path.read_text/read_bytes, json.load, and the readers of polars,
+# pandas and pyarrow. (The import contract keeps present away from results and loaders; this
+# keeps it from reading a file by itself.)
+_READERS = {"open", "read_text", "read_bytes", "load", "read_parquet", "read_csv",
+            "read_excel", "read_json", "read_ipc", "scan_parquet", "scan_csv", "read_table"}
+
+
+def test_present_reads_no_files():
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "src" / "ruwaard_analysis" / "present").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = (node.func.attr if isinstance(node.func, ast.Attribute)
+                        else getattr(node.func, "id", None))
+                if name in _READERS:
+                    found.append(f"{path.name}:{node.lineno} {name}()")
+    assert not found, f"present/ reads files (give it data instead): {found}"

@@ -10,7 +10,7 @@ import pytest
 
 from ruwaard_analysis import costs, demo, publish
 from ruwaard_analysis.loaders import load_cbs_areas, load_reference
-from ruwaard_analysis.report_content import REQUIRED_KEY_FIGURES, REQUIRED_TABLES
+from ruwaard_analysis.report_contract import REQUIRED_KEY_FIGURES, REQUIRED_TABLES
 from ruwaard_analysis.report_year import select_micro
 from ruwaard_analysis.stats.paired import paired_change_long
 from ruwaard_analysis.stats.rtm import effect_beyond_rtm

@@ -13,7 +13,10 @@ from report_fixtures import PNG, _kf, write_fixture_results  # noqa: F401
 
 from ruwaard_analysis import config, vocabulary
 from ruwaard_analysis import report_content as rc
-from ruwaard_analysis.present import tables
+from ruwaard_analysis import report_contract as contract
+from ruwaard_analysis import report_narrative as narrative
+from ruwaard_analysis import report_target as target
+from ruwaard_analysis.present import fmt, labels, tables
 
 
 @pytest.fixture
@@ -32,23 +35,23 @@ def report_2017(results_2017):
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda: rc.fmt_value(2.94, "score"), "2,9"),
-        (lambda: rc.fmt_value(2.25, "score"), "2,3"),  # half away from zero (present.fmt)
-        (lambda: rc.fmt_value(10000, "count"), "10.000"),
-        (lambda: rc.fmt_value(10000, "eur"), "€\u00a010.000"),
-        (lambda: rc.fmt_value(-1250.4, "eur_per_year"), "€\u00a0-1.250"),
-        (lambda: rc.fmt_value(45.23, "pct"), "45%"),
-        (lambda: rc.fmt_value(0.305, "share", 1), "30,5%"),
-        (lambda: rc.fmt_value(0.0004, "p"), "p < 0,001"),
-        (lambda: rc.fmt_value(4.7, "points"), "+4,7"),
-        (lambda: rc.fmt_value(-0.5, "points"), "-0,5"),
-        (lambda: rc.fmt_value(0.01, "points"), "0,0"),
-        (lambda: rc.fmt_value(float("nan"), "score"), "–"),
-        (lambda: rc.fmt_value(None, "eur"), "–"),
-        (lambda: rc.fmt_ci(4.1, 5.8), "95%-BI 4,1 tot 5,8"),
-        (lambda: rc.fmt_ci(1200, 7400, "eur"), "95%-BI €\u00a01.200 tot €\u00a07.400"),
-        (lambda: rc.fmt_ci(64.1, 72.4, "pct", 1), "95%-BI 64,1% tot 72,4%"),
-        (lambda: rc.fmt_ci(None, 5.8), "–"),
+        (lambda: fmt.fmt_value(2.94, "score"), "2,9"),
+        (lambda: fmt.fmt_value(2.25, "score"), "2,3"),  # half away from zero (present.fmt)
+        (lambda: fmt.fmt_value(10000, "count"), "10.000"),
+        (lambda: fmt.fmt_value(10000, "eur"), "€\u00a010.000"),
+        (lambda: fmt.fmt_value(-1250.4, "eur_per_year"), "€\u00a0-1.250"),
+        (lambda: fmt.fmt_value(45.23, "pct"), "45%"),
+        (lambda: fmt.fmt_value(0.305, "share", 1), "30,5%"),
+        (lambda: fmt.fmt_value(0.0004, "p"), "p < 0,001"),
+        (lambda: fmt.fmt_value(4.7, "points"), "+4,7"),
+        (lambda: fmt.fmt_value(-0.5, "points"), "-0,5"),
+        (lambda: fmt.fmt_value(0.01, "points"), "0,0"),
+        (lambda: fmt.fmt_value(float("nan"), "score"), "–"),
+        (lambda: fmt.fmt_value(None, "eur"), "–"),
+        (lambda: fmt.fmt_value_ci(4.1, 5.8), "95%-BI 4,1 tot 5,8"),
+        (lambda: fmt.fmt_value_ci(1200, 7400, "eur"), "95%-BI €\u00a01.200 tot €\u00a07.400"),
+        (lambda: fmt.fmt_value_ci(64.1, 72.4, "pct", 1), "95%-BI 64,1% tot 72,4%"),
+        (lambda: fmt.fmt_value_ci(None, 5.8), "–"),
     ],
 )
 def test_dutch_formats(call, expected):
@@ -75,7 +78,7 @@ def test_key_figure_label_may_be_a_label_key(tmp_path):
     report = rc.Report(2017, folder)
     assert report.kerncijfer("casussen_totaal", "label") == "Kerncijfers"
     assert report.kerncijfer("casussen_steekproef", "label") == "Steekproef"
-    assert rc.text_or_label("Inwoners per km².") == "Inwoners per km²."
+    assert labels.text_or_label("Inwoners per km².") == "Inwoners per km²."
 
 
 def test_suppressed_key_figure_never_shows_its_value(report_2017):
@@ -106,7 +109,7 @@ def test_missing_narrative_is_a_visible_placeholder(tmp_path, results_2017):
     report = rc.Report(2017, results_2017, tekst_dir=tmp_path / "leeg")
     text = report.narrative("samenvatting")
     assert "[Tekst ontbreekt:" in text and "samenvatting.md]" in text
-    assert rc.missing_narratives(2017, tmp_path / "leeg") == list(rc.NARRATIVE_PARTS)
+    assert narrative.missing_narratives(2017, tmp_path / "leeg") == list(narrative.NARRATIVE_PARTS)
 
 
 def test_subtitle_names_year_and_measurement_cutoff(report_2017):
@@ -123,7 +126,7 @@ def test_default_tekst_folder_is_reports_year_tekst(results_2017):
 
 
 def test_missing_results_folder_names_the_command(tmp_path):
-    with pytest.raises(rc.ReportContentError, match="ruwaard run --year 2017"):
+    with pytest.raises(contract.ReportContentError, match="ruwaard run --year 2017"):
         rc.Report(2017, tmp_path / "bestaat_niet")
 
 
@@ -134,7 +137,7 @@ def test_every_missing_required_result_is_named(tmp_path):
     (folder / "key_figures.json").write_text(json.dumps(kfs))
     (folder / "tables" / "kosten_betaler.parquet").unlink()
     (folder / "figures" / "welbevinden_momenten.png").unlink()
-    with pytest.raises(rc.ReportContentError) as info:
+    with pytest.raises(contract.ReportContentError) as info:
         rc.Report(2017, folder)
     message = str(info.value)
     for name in ("casussen_totaal", "kosten_betaler", "welbevinden_momenten"):
@@ -145,7 +148,7 @@ def test_table_missing_a_contract_column_is_an_error(tmp_path):
     folder = write_fixture_results(tmp_path / "2017", 2017)
     path = folder / "tables" / "welbevinden_momenten.parquet"
     pl.read_parquet(path).drop("ci_low").write_parquet(path)
-    with pytest.raises(rc.ReportContentError, match="ci_low"):
+    with pytest.raises(contract.ReportContentError, match="ci_low"):
         rc.Report(2017, folder)
 
 
@@ -160,8 +163,8 @@ def test_optional_results_absent_show_a_dutch_note(tmp_path):
 
 
 def test_contract_has_a_unit_for_every_key_figure():
-    assert {spec.unit for spec in rc.REQUIRED_KEY_FIGURES.values()} <= set(vocabulary.UNITS)
-    assert set(rc.SUMMARY_KEY_FIGURES) <= set(rc.REQUIRED_KEY_FIGURES)
+    assert {spec.unit for spec in contract.REQUIRED_KEY_FIGURES.values()} <= set(vocabulary.UNITS)
+    assert set(contract.SUMMARY_KEY_FIGURES) <= set(contract.REQUIRED_KEY_FIGURES)
 
 
 # -- tables and figures --------------------------------------------------------------------------
@@ -228,7 +231,7 @@ def test_key_figure_table_of_chosen_names(report_2017):
     assert "120" in html and "Casussen" in html
     absent = report_2017.kerncijfers_tabel(["welbevinden_rtm_verwacht_verschil"])
     assert "Niet beschikbaar voor dit jaar" in absent.data
-    with pytest.raises(rc.ReportContentError, match="buiten het contract"):
+    with pytest.raises(contract.ReportContentError, match="buiten het contract"):
         report_2017.kerncijfers_tabel(["verzonnen_cijfer"])
 
 
@@ -264,14 +267,14 @@ def test_html_target_uses_svg_when_there(results_2017):
 
 def test_target_format_is_read_from_quarto_execute_info(tmp_path, monkeypatch):
     monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
-    assert rc.target_format() is None
+    assert target.target_format() is None
     info = tmp_path / "info.json"
     info.write_text(json.dumps({"document-path": "x.qmd", "format": {
         "identifier": {"base-format": "typst", "target-format": "typst"}}}))
     monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
-    assert rc.target_format() == "typst"
+    assert target.target_format() == "typst"
     info.write_text("{}")
-    assert rc.target_format() is None
+    assert target.target_format() is None
 
 
 def test_markdown_table_escapes_pipes():

@@ -14,6 +14,9 @@ first go through ``present.fmt`` (Dutch separators, suppression).
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from .. import catalogue
 
 # --- shown instead of a value -------------------------------------------------------------
@@ -221,7 +224,7 @@ HEADERS = {
     "median_days": "Mediaan in dagen (95%-BI)",
 }
 
-# Words of the report's interface (report_content.py), e.g. label("word.niet_beschikbaar").
+# Words of the report's interface (the report layer), e.g. word("niet_beschikbaar").
 WORDS = {
     "niet_beschikbaar": "Niet beschikbaar voor dit jaar",
     "tekst_ontbreekt": "Tekst ontbreekt",
@@ -542,3 +545,28 @@ def label(key: str) -> str:
 def suppressed(min_cell_size: int) -> str:
     """What is shown instead of a count below the minimum cell size, e.g. ``"<5"``."""
     return SUPPRESSED.format(min_cell_size=min_cell_size)
+
+
+def word(key: str) -> str:
+    """A Dutch word: ``group.value`` keys as :func:`label`, plain keys from the ``word``
+    group (``word("niet_beschikbaar")``).
+
+    An unknown category value is shown readable (``scenario.zonder_oplossing`` -> ``Zonder
+    oplossing``) rather than failing the whole report.
+    """
+    if "." in key:
+        try:
+            return label(key)
+        except KeyError:
+            return key.rpartition(".")[2].replace("_", " ").capitalize()
+    return label(f"word.{key}")
+
+
+_LABEL_KEY = re.compile(r"[a-z_]+\.[A-Za-z0-9_+\-]+")
+
+
+def text_or_label(text: Any) -> str:
+    """Dutch text as written, or the :func:`word` of a ``group.value`` key (results may carry
+    either: ``key_figures.key_figure`` stores a label key); ``None`` is ``""``."""
+    text = "" if text is None else str(text)
+    return word(text) if _LABEL_KEY.fullmatch(text) else text

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 from great_tables import GT
 
-from ruwaard_analysis import config
+from ruwaard_analysis import config, vocabulary
 from ruwaard_analysis.catalogue import in_display_order
 from ruwaard_analysis.disclosure import suppress_frame
 from ruwaard_analysis.present import fmt, labels
@@ -507,3 +507,190 @@ def growth_display(
     display = _display(periods.sort("period_start").to_dicts(), columns).rename(
         {name: labels.HEADERS[name] for name in columns})
     return display, bool((periods["months"] > 1).any())
+
+
+# -- the report's other tables (published result tables in, display frames out) ---------------
+
+_word = labels.word
+
+
+def _cell(value: Any, unit: str | None, hidden: bool, min_cell_size: int) -> str:
+    return labels.suppressed(min_cell_size) if hidden else fmt.fmt_value(value, unit)
+
+
+def _in_order(values: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``values`` (first occurrence kept) sorted by their place in ``order``, unknown last."""
+    found = list(dict.fromkeys(values))
+    found.sort(key=lambda v: order.index(v) if v in order else len(order))
+    return found
+
+
+def profile_display(frame: pl.DataFrame) -> tuple[pl.DataFrame, str]:
+    """The wijkprofiel: Indicator | the wijk, Oss and Nederland, each value in its unit; and
+    the source note (CBS, with the year when all figures are of one year).
+    ``frame``: the published ``wijkprofiel``."""
+    rows = [{
+        _word("axis.indicator"): labels.text_or_label(row["label"]),
+        **{_word(f"area_level.{level}"): fmt.fmt_value(row[level], row["unit"])
+           for level in vocabulary.COMPARED_AREA_LEVELS},
+    } for row in frame.iter_rows(named=True)]
+    years = frame["year"].drop_nulls().unique().to_list() if "year" in frame.columns else []
+    source = (_word("source.cbs_year").format(year=years[0]) if len(years) == 1
+              else _word("source.cbs"))
+    return pl.DataFrame(rows), source
+
+
+def moments_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Wellbeing per moment in the moments' order: Meetmoment | n | Gemiddelde | 95%-BI;
+    and whether a moment is suppressed. ``frame``: the published ``welbevinden_momenten``."""
+    rows, hidden_any = [], False
+    for moment in vocabulary.MOMENTS:
+        sub = frame.filter(pl.col("moment") == moment)
+        if not sub.height:
+            continue
+        row = sub.row(0, named=True)
+        hidden = bool(row["suppressed"])
+        hidden_any |= hidden
+        rows.append({
+            _word("axis.moment"): _word(f"moment.{moment}"),
+            _word("header.n"): fmt.fmt_count(row["n"], min_cell_size),
+            _word("stat.mean"): _cell(row["mean"], "score", hidden, min_cell_size),
+            _word("header.ci"): labels.MISSING if hidden else fmt.fmt_value_ci(
+                row["ci_low"], row["ci_high"], confidence=None),
+        })
+    return pl.DataFrame(rows), hidden_any
+
+
+def scenario_costs_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """The published ``kosten_scenario`` in the scenarios' order (``vocabulary.SCENARIOS``,
+    other scenarios left out), as :func:`costs_display`."""
+    order = {name: i for i, name in enumerate(vocabulary.SCENARIOS)}
+    frame = frame.filter(pl.col("scenario").is_in(list(vocabulary.SCENARIOS))).sort(
+        pl.col("scenario").replace_strict(order, return_dtype=pl.Int64))
+    return costs_display(frame, min_cell_size=min_cell_size)
+
+
+def payer_costs_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Costs per payer: Betaler | a column per scenario (total euros), payers in the order of
+    ``labels.PAYERS``; and whether a cell is suppressed. ``frame``: ``kosten_betaler``."""
+    present = set(frame["scenario"].to_list())
+    scenarios = [s for s in vocabulary.SCENARIOS if s in present]
+    payers = _in_order(frame["payer"].to_list(), list(labels.PAYERS))
+    rows, hidden_any = [], False
+    for payer in payers:
+        row = {_word("axis.payer"): _word(f"payer.{payer}")}
+        for scenario in scenarios:
+            sub = frame.filter((pl.col("payer") == payer) & (pl.col("scenario") == scenario))
+            hidden = sub.height > 0 and bool(sub["suppressed"][0])
+            hidden_any |= hidden
+            row[_word(f"scenario.{scenario}")] = (
+                labels.MISSING if sub.height == 0
+                else _cell(sub["total_eur"][0], "eur", hidden, min_cell_size))
+        rows.append(row)
+    return pl.DataFrame(rows), hidden_any
+
+
+def health_domains_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> tuple[pl.DataFrame, bool]:
+    """Positive Health: Domein | a column per wave ("mean (n = ...)"), domains in the
+    questionnaire's order; and whether a cell is suppressed.
+    ``frame``: the published ``positieve_gezondheid_domeinen``."""
+    waves = frame.select("wave", "wave_date").unique().sort("wave").rows()
+    domains = _in_order(frame["domain"].to_list(), list(labels.HEALTH_DOMAINS))
+    rows, hidden_any = [], False
+    for domain in domains:
+        row = {_word("header.domain"): _word(f"health_domain.{domain}")}
+        for wave, wave_date in waves:
+            sub = frame.filter((pl.col("domain") == domain) & (pl.col("wave") == wave))
+            column = f"{_word('axis.wave')} {fmt.fmt_month(wave_date)}"
+            if sub.height == 0:
+                row[column] = labels.MISSING
+            elif sub["suppressed"][0]:
+                hidden_any = True
+                row[column] = labels.suppressed(min_cell_size)
+            else:
+                row[column] = (f"{fmt.fmt_number(sub['mean'][0])} "
+                               f"(n = {fmt.fmt_count(sub['n'][0], min_cell_size)})")
+        rows.append(row)
+    return pl.DataFrame(rows), hidden_any
+
+
+def ggd_display(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The latest GGD wave: Indicator | the wijk, Oss and Nederland (estimate with its 95%
+    interval); and its notes (intervals, source and year, small areas, and whether the wave is
+    the baseline or before the programme). ``frame``: the published ``ggd_indicatoren``."""
+    latest = frame["year"].max()
+    frame = frame.filter(pl.col("year") == latest)
+    rows = []
+    for code in frame["indicator_code"].unique(maintain_order=True).to_list():
+        sub = frame.filter(pl.col("indicator_code") == code)
+        row = {_word("axis.indicator"): sub["indicator_label"][0]}
+        for level in vocabulary.COMPARED_AREA_LEVELS:
+            cell = sub.filter(pl.col("area_level") == level)
+            row[_word(f"area_level.{level}")] = (
+                labels.MISSING if cell.height == 0 else fmt.fmt_estimate_ci(
+                    cell["estimate_pct"][0], cell["ci_lower"][0], cell["ci_upper"][0],
+                    unit="pct"))
+        rows.append(row)
+    start = config.PROGRAMME_START.year
+    baseline = ("" if latest > start else _word(
+        "caveat.ggd_baseline" if latest == start else "caveat.ggd_before_start"
+    ).format(year=latest, start=start))
+    return pl.DataFrame(rows), [_word("caveat.interval_in_brackets"),
+                                f"{_word('source.ggd')} {_word('axis.year')}: {latest}.",
+                                _word("caveat.ggd_small_area"), baseline]
+
+
+def budget_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """The wijkbudget per year: allocated and spent, inhabitants, both per inhabitant.
+    ``frame``: the published ``wijkbudget``."""
+    return pl.DataFrame([{
+        _word("axis.year"): str(row["year"]),
+        _word("budget"): fmt.fmt_value(row["allocated_eur"], "eur"),
+        _word("besteed"): fmt.fmt_value(row["spent_eur"], "eur"),
+        _word("inwoners"): fmt.fmt_int(row["inhabitants"]),
+        _word("budget_per_inwoner"): fmt.fmt_value(row["allocated_per_inhabitant_eur"], "eur", 2),
+        _word("besteed_per_inwoner"): fmt.fmt_value(row["spent_per_inhabitant_eur"], "eur", 2),
+    } for row in frame.sort("year").iter_rows(named=True)])
+
+
+def visitors_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """Visitors of the Huis van de Wijk per month: weeks counted, mean unique visitors a week.
+    ``frame``: the published ``bezoekers``."""
+    return pl.DataFrame([{
+        _word("maand"): fmt.fmt_month(row["month"]),
+        _word("weken"): fmt.fmt_int(row["weeks"]),
+        _word("axis.visitors"): fmt.fmt_int(row["mean_weekly_visitors"]),
+    } for row in frame.sort("month").iter_rows(named=True)])
+
+
+def analyses_n_display(
+    frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
+) -> pl.DataFrame:
+    """n per analysis: Analyse | n (a count of people below the minimum cell size as "<5") |
+    Eenheid. ``frame``: the published ``n_per_analyse``."""
+    return pl.DataFrame([{
+        _word("header.analysis"): labels.text_or_label(row["label"]),
+        _word("header.n"): fmt.fmt_count(row["n"], min_cell_size),
+        _word("header.unit"): labels.text_or_label(row["unit"]),
+    } for row in frame.iter_rows(named=True)])
+
+
+def inputs_display(manifest: Mapping[str, Any]) -> pl.DataFrame | None:
+    """The run's input files and packaged reference data with their sha256: Bestand |
+    Controlegetal, from a manifest record; None when it lists none."""
+    inputs = {**(manifest.get("inputs") or {}),
+              **{f"reference_data/{k}": v
+                 for k, v in (manifest.get("reference_data") or {}).items()}}
+    items = [(str(k), v.get("sha256", "") if isinstance(v, dict) else str(v))
+             for k, v in sorted(inputs.items())]
+    if not items:
+        return None
+    return pl.DataFrame([{_word("bestand"): k, _word("controlegetal"): v} for k, v in items])
