@@ -21,7 +21,7 @@ from qmd_cells import (
 )
 from report_fixtures import write_fixture_results
 
-from ruwaard_analysis import config
+from ruwaard_analysis import config, report_target
 from ruwaard_analysis import report_content as rc
 from ruwaard_analysis import report_contract as contract
 from ruwaard_analysis import report_narrative as narrative
@@ -219,9 +219,10 @@ def test_tables_suit_the_target(executed):
     if target == "typst":  # pipe tables: Typst gets native tables with the Dutch numbers
         assert not any(hasattr(t, "as_raw_html") for t in tables)
         assert any("| 2,9 |" in t._repr_markdown_() for t in tables)
-    else:  # HTML as Markdown, so Quarto adds no CDN scripts (see target.HtmlTable)
-        assert all(isinstance(t, target.HtmlTable) for t in tables if hasattr(t, "as_raw_html"))
-        assert any(isinstance(t, target.HtmlTable) for t in tables)
+    else:  # HTML as Markdown, so Quarto adds no CDN scripts (see report_target.HtmlTable)
+        html_tables = [t for t in tables if hasattr(t, "as_raw_html")]
+        assert all(isinstance(t, report_target.HtmlTable) for t in html_tables)
+        assert any(isinstance(t, report_target.HtmlTable) for t in tables)
         from IPython.core.formatters import DisplayFormatter
 
         shown = next(t for t in tables if hasattr(t, "as_raw_html"))

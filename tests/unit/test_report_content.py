@@ -11,11 +11,10 @@ import polars as pl
 import pytest
 from report_fixtures import PNG, _kf, write_fixture_results  # noqa: F401
 
-from ruwaard_analysis import config, vocabulary
+from ruwaard_analysis import config, report_target, vocabulary
 from ruwaard_analysis import report_content as rc
 from ruwaard_analysis import report_contract as contract
 from ruwaard_analysis import report_narrative as narrative
-from ruwaard_analysis import report_target as target
 from ruwaard_analysis.present import fmt, labels, tables
 
 
@@ -267,14 +266,14 @@ def test_html_target_uses_svg_when_there(results_2017):
 
 def test_target_format_is_read_from_quarto_execute_info(tmp_path, monkeypatch):
     monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
-    assert target.target_format() is None
+    assert report_target.target_format() is None
     info = tmp_path / "info.json"
     info.write_text(json.dumps({"document-path": "x.qmd", "format": {
         "identifier": {"base-format": "typst", "target-format": "typst"}}}))
     monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(info))
-    assert target.target_format() == "typst"
+    assert report_target.target_format() == "typst"
     info.write_text("{}")
-    assert target.target_format() is None
+    assert report_target.target_format() is None
 
 
 def test_markdown_table_escapes_pipes():
