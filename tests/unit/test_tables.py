@@ -195,3 +195,38 @@ def test_housing_difference_shows_each_group_with_an_unbreakable_n():
     # a group of 3 with housing: the whole comparison is hidden (complementary disclosure)
     assert rows[1][1] == "<5" and rows[1][3] == "–"
     assert suppressed
+
+
+# -- the report's tables moved from report_content (display rules live here) -----------------
+
+
+def test_health_domains_display_orders_domains_and_hides_small_cells():
+    from datetime import date
+
+    frame = pl.DataFrame({
+        "wave": [1, 1, 2], "wave_date": [date(2017, 3, 1)] * 2 + [date(2018, 3, 1)],
+        "domain": ["zingeving", "lichaamsfuncties", "zingeving"],
+        "mean": [6.25, 7.0, None], "n": [12, 8, 3], "suppressed": [False, False, True]})
+    display, hidden = tables.health_domains_display(frame, min_cell_size=5)
+    assert hidden
+    assert display.columns == ["Domein", "Meting maart 2017", "Meting maart 2018"]
+    rows = display.rows()
+    assert rows[0][0] == labels.HEALTH_DOMAINS["lichaamsfuncties"]  # questionnaire's order
+    assert rows[0][1] == "7,0 (n\u00a0=\u00a08)" and rows[0][2] == labels.MISSING
+    assert rows[1][1] == "6,3 (n\u00a0=\u00a012)" and rows[1][2] == "<5"
+
+
+def test_payer_costs_display_hides_suppressed_parts():
+    frame = pl.DataFrame({
+        "scenario": ["zonder_oplossing", "huidig", "huidig"],
+        "payer": ["gemeente", "zorgverzekeraar", "gemeente"],
+        "total_eur": [1000.0, None, 250.0], "suppressed": [False, True, False]})
+    display, hidden = tables.payer_costs_display(frame, min_cell_size=5)
+    assert hidden
+    first = list(labels.PAYERS).index("gemeente") < list(labels.PAYERS).index("zorgverzekeraar")
+    payers = display[display.columns[0]].to_list()
+    assert payers == ([labels.PAYERS["gemeente"], labels.PAYERS["zorgverzekeraar"]] if first
+                      else [labels.PAYERS["zorgverzekeraar"], labels.PAYERS["gemeente"]])
+    shown = dict(zip(payers, display.rows(), strict=True))
+    assert "<5" in shown[labels.PAYERS["zorgverzekeraar"]]
+    assert "€\u00a0250" in shown[labels.PAYERS["gemeente"]]

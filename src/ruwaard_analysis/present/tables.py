@@ -599,7 +599,7 @@ def payer_costs_display(
 def health_domains_display(
     frame: pl.DataFrame, *, min_cell_size: int = config.MIN_CELL_SIZE
 ) -> tuple[pl.DataFrame, bool]:
-    """Positive Health: Domein | a column per wave ("mean (n = ...)"), domains in the
+    """Positive Health: Domein | a column per wave ("mean (n = ...)", unbreakable), domains in the
     questionnaire's order; and whether a cell is suppressed.
     ``frame``: the published ``positieve_gezondheid_domeinen``."""
     waves = frame.select("wave", "wave_date").unique().sort("wave").rows()
@@ -616,8 +616,8 @@ def health_domains_display(
                 hidden_any = True
                 row[column] = labels.suppressed(min_cell_size)
             else:
-                row[column] = (f"{fmt.fmt_number(sub['mean'][0])} "
-                               f"(n = {fmt.fmt_count(sub['n'][0], min_cell_size)})")
+                row[column] = (f"{fmt.fmt_number(sub['mean'][0])} " + labels.GROUP_SIZE.format(
+                    n=fmt.fmt_count(sub['n'][0], min_cell_size)))
         rows.append(row)
     return pl.DataFrame(rows), hidden_any
 
