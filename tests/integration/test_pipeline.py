@@ -497,3 +497,43 @@ def test_forked_kernels_are_fresh_and_give_the_same_bytes_as_fresh_kernels(ws):
     assert ws.results_bytes() == first
     log = json.loads((ws.reports / "2016" / "run_log.json").read_text())
     assert log["kernel_template_import_seconds"] == 0
+
+
+def test_notebooks_start_longest_first_by_the_last_run_log(tmp_path):
+    from ruwaard_analysis.run.execute import longest_first
+
+    tasks = [{"name": n} for n in ("01_a", "02_b", "03_c", "04_new")]
+    log = tmp_path / "run_log.json"
+    assert longest_first(tasks, log) == tasks  # no log: name order
+    log.write_text(json.dumps({
+        "seconds_per_notebook": {"01_a": 4.0, "02_b": 2.5, "03_c": 3.0, "gone": 9.0},
+        "kernel_start_seconds": {"01_a": 2.0, "02_b": 0.3, "03_c": None},  # 01_a waited 2 s
+    }))
+    assert [t["name"] for t in longest_first(tasks, log)] == ["04_new", "03_c", "02_b", "01_a"]
+    log.write_text("{not json")
+    assert longest_first(tasks, log) == tasks
+
+
+@pytest.mark.slow
+def test_inputs_checked_beside_the_notebooks_in_a_fork_of_the_template(tmp_path):
+    """With the kernel template the data contracts run in a fork of it while the notebooks
+    execute; its problems still stop the run with a DataValidationError and publish nothing."""
+    from ruwaard_analysis.errors import DataValidationError
+    from ruwaard_analysis.run.kernels import KernelTemplate
+    from ruwaard_analysis.run.validation import InputCheck
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "cases.csv").write_text("not,a,cases,file\n1,2,3,4\n")
+    template = KernelTemplate(config.KERNEL_NAME)
+    try:
+        check = InputCheck(data, True, 2017, template)
+        assert check.where.startswith("fork of the kernel template")
+        with pytest.raises(DataValidationError) as info:
+            check.check()
+        from ruwaard_analysis.loaders import validate_folder
+
+        assert info.value.problems == validate_folder(data)  # the same problems as here
+        assert check.failed()
+    finally:
+        template.stop()

@@ -6,12 +6,15 @@ imports the libraries the notebooks use (:data:`PRELOAD`) and then serves reques
 socket: one JSON line ``{"argv": [...], "cwd": ..., "env": {...}}`` per kernel; it forks, and
 the child becomes exactly what ``python -m ipykernel_launcher -f CONNECTION_FILE`` would be
 (new session, the given working directory, environment and arguments). The answer is
-``{"pid": PID}``.
+``{"pid": PID}``. A line ``{"validate": {"data_dir": ..., "year": ...}}`` forks a child that
+checks the run's inputs with the data contracts (``loaders.validate_folder``, which the
+template has imported already) and answers ``{"problems": [...]}`` on the same connection,
+while the notebooks run.
 
 Why no state can leak from one notebook to the next: the template never runs notebook code
-and never computes anything (imports only); every kernel is a fork of that same pristine
-process and runs exactly one notebook. What a notebook sees is what a fresh kernel would see
-after importing the same modules.
+and never computes anything (imports only; the input check runs in a child of its own); every
+kernel is a fork of that same pristine process and runs exactly one notebook. What a notebook
+sees is what a fresh kernel would see after importing the same modules.
 """
 
 from __future__ import annotations
@@ -102,6 +105,31 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the for
         os._exit(code)
 
 
+def _validate(request: dict, stream) -> None:  # pragma: no cover - runs in the forked child
+    """In a forked child: check the run's inputs (the libraries are imported already), answer
+    ``{"problems": [...]}`` (or ``{"error": ...}``) on ``stream``; never returns."""
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from dataclasses import asdict
+        from pathlib import Path
+
+        from ruwaard_analysis.loaders import report_year_problems, validate_folder
+
+        folder = Path(request["data_dir"])
+        problems = validate_folder(folder)
+        if not problems and request.get("year") is not None:
+            problems = report_year_problems(folder, int(request["year"]))
+        answer = {"problems": [asdict(p) for p in problems]}
+    except BaseException as exc:  # noqa: BLE001 - the run validates itself then
+        answer, code = {"error": f"{type(exc).__name__}: {exc}"}, 1
+    try:
+        stream.write(json.dumps(answer).encode() + b"\n")
+        stream.flush()
+    finally:
+        os._exit(code)
+
+
 def serve(path: str) -> None:
     """Preload, then fork one kernel per request on the Unix socket ``path``.
 
@@ -143,10 +171,13 @@ def serve(path: str) -> None:
             pid = os.fork()
             if pid == 0:
                 server.close()
+                if "validate" in request:
+                    _validate(request["validate"], stream)  # answers on this connection
                 conn.close()
                 _become_kernel(request)
-            stream.write(json.dumps({"pid": pid}).encode() + b"\n")
-            stream.flush()
+            if "validate" not in request:
+                stream.write(json.dumps({"pid": pid}).encode() + b"\n")
+                stream.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover - the template process

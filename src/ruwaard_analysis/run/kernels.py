@@ -52,6 +52,7 @@ class KernelTemplate:
         self.process: subprocess.Popen | None = None
         self.socket_path: str | None = None
         self._dir: str | None = None
+        self.started_at = time.time()
         interpreter = kernel_interpreter(kernel_name)
         if interpreter is None or not sys.platform.startswith("linux"):
             return  # fork() without exec is only safe enough for us on Linux
@@ -91,6 +92,12 @@ class KernelTemplate:
             os.rmdir(self._dir)
             self._dir = None
 
+    def ready_after(self) -> float | None:
+        """Seconds from its start until the template was ready (None: not ready)."""
+        if self.socket_path is None or not os.path.exists(self.socket_path):
+            return None
+        return round(os.stat(self.socket_path).st_mtime - self.started_at, 3)
+
     def import_seconds(self) -> dict[str, float]:
         """Seconds the template spent importing each module ({} when it never got ready)."""
         if self.socket_path is None or not os.path.exists(self.socket_path):
@@ -101,7 +108,7 @@ class KernelTemplate:
             return {}
 
 
-def _ask(path: str, line: bytes, timeout: float = READY_TIMEOUT) -> bytes:
+def _ask(path: str, line: bytes, timeout: float | None = READY_TIMEOUT) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(path)
@@ -110,8 +117,8 @@ def _ask(path: str, line: bytes, timeout: float = READY_TIMEOUT) -> bytes:
             return stream.readline()
 
 
-def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> int:
-    """Ask the template at ``path`` for a kernel; waits until the template is ready."""
+def _wait_ready(path: str) -> None:
+    """Wait until the template at ``path`` listens (OSError when it failed or took too long)."""
     deadline = time.monotonic() + READY_TIMEOUT
     while not os.path.exists(path):
         if os.path.exists(path + ".failed"):
@@ -119,8 +126,22 @@ def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> in
         if time.monotonic() > deadline:
             raise OSError(f"kernel template not ready after {READY_TIMEOUT:.0f} s")
         time.sleep(0.02)
+
+
+def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> int:
+    """Ask the template at ``path`` for a kernel; waits until the template is ready."""
+    _wait_ready(path)
     request = json.dumps({"args": args, "cwd": cwd, "env": env}).encode() + b"\n"
     return int(json.loads(_ask(path, request))["pid"])
+
+
+def ask_template(path: str, request: dict, on_ready=time.perf_counter) -> tuple[bytes, float]:
+    """Send ``request`` to the template once it is ready: ``(its child's answer, on_ready()
+    when the template was ready)``; the answer is one line, waited for as long as the child
+    works (empty when the child died)."""
+    _wait_ready(path)
+    ready = on_ready()
+    return _ask(path, json.dumps(request).encode() + b"\n", timeout=None), ready
 
 
 class ForkedKernelProcess:

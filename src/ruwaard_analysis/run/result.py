@@ -22,6 +22,8 @@ class RunResult:
     changed: bool
     timings: dict[str, dict[str, float | None]] = field(default_factory=dict)
     kernel_template_imports: dict[str, float] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    input_check: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         """A short Dutch account of the run for the terminal."""
@@ -66,6 +68,12 @@ def write_run_log(year_report_dir: Path, result: RunResult) -> None:
         "kernel_template_import_seconds": round(sum(result.kernel_template_imports.values()), 3),
         "kernel_template_imports": result.kernel_template_imports,
         "results_changed": result.changed,
+        # seconds from the start of the run until: template and chart renderer started; the
+        # plan made (inputs hashed, cache looked up); the template ready (its imports done: no
+        # kernel starts before); every notebook done; results collected, hashed, in place
+        "phases_seconds": result.phases,
+        # where the inputs were checked against the data contracts, and how long it took
+        "input_check": result.input_check,
     }
     (year_report_dir / "run_log.json").write_text(
         json.dumps(log, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"

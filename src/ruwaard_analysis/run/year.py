@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from pathlib import Path
 
-from ..errors import DataValidationError
 from .chart_renderer import ChartRenderer
 from .execute import execute_notebooks
 from .fingerprint import git_commit, sha256_file
@@ -16,6 +13,7 @@ from .options import RunOptions
 from .plan import YearPlan, cache_hit, plan_year, read_old_manifest
 from .result import RunResult, write_run_log
 from .staging import Staging, files_under
+from .validation import InputCheck, validate_inputs  # noqa: F401 - importable from here too
 
 
 def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResult:
@@ -30,33 +28,39 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
     """
     started = time.perf_counter()
     opts = RunOptions.of(options, **changes)
-    plan = plan_for(year, opts)
     results_dir, executed_dir = opts.results_dir(year), opts.executed_dir(year)
-    old = read_old_manifest(results_dir)
-    hits = set() if opts.force else {
-        nb.name for nb in plan.notebooks if cache_hit(nb, old, results_dir, executed_dir)
-    }
-    to_run = [nb for nb in plan.notebooks if nb.name not in hits]
-    cached = [nb.name for nb in plan.notebooks if nb.name in hits]
-
-    if not to_run and _unchanged(plan, old):
-        result = RunResult(plan.year, [], cached, results_dir, executed_dir,
-                           results_dir / "manifest.json", time.perf_counter() - started,
-                           changed=False)  # fmt: skip
-        write_run_log(opts.year_report_dir(year), result)
-        return result
-
-    # The template imports the notebooks' libraries and the chart renderer starts vl-convert
-    # while the inputs are validated.
-    template = renderer = None
-    if to_run and opts.fork_kernels:
-        template = KernelTemplate(opts.kernel_name)
-        renderer = ChartRenderer(kernel_interpreter(opts.kernel_name))
+    helpers = _Helpers(opts, started)
+    if opts.force or not (results_dir / "manifest.json").is_file():
+        helpers.start()  # everything runs: the template imports while the inputs are hashed
     try:
+        plan = plan_for(year, opts)
+        old = read_old_manifest(results_dir)
+        hits = set() if opts.force else {
+            nb.name for nb in plan.notebooks if cache_hit(nb, old, results_dir, executed_dir)
+        }
+        to_run = [nb for nb in plan.notebooks if nb.name not in hits]
+        cached = [nb.name for nb in plan.notebooks if nb.name in hits]
+
+        if not to_run and _unchanged(plan, old):
+            helpers.stop()
+            result = RunResult(plan.year, [], cached, results_dir, executed_dir,
+                               results_dir / "manifest.json", time.perf_counter() - started,
+                               changed=False)  # fmt: skip
+            write_run_log(opts.year_report_dir(year), result)
+            return result
+
         if to_run:
-            validate_inputs(opts.data_dir, opts.validate, year)
+            helpers.start()
+        else:
+            helpers.stop()
+        phases = {"planned": time.perf_counter() - started}
+        # with the template the inputs are checked in a fork of it, beside the notebooks
+        check = InputCheck(opts.data_dir, opts.validate if to_run else False, year,
+                           helpers.template)  # fmt: skip
         with Staging(year, results_dir, executed_dir) as stage:
-            timings = execute_notebooks(plan, to_run, opts, stage, template, renderer)
+            timings = execute_notebooks(plan, to_run, opts, stage, helpers.template,
+                                        helpers.renderer, check)  # fmt: skip
+            phases["notebooks_done"] = time.perf_counter() - started
             owner, notebook_outputs = stage.collect(plan, hits, old)
             merge_key_figures(stage.result, owner)
             outputs = {rel: sha256_file(p) for rel, p in files_under(stage.result).items()}
@@ -65,19 +69,49 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
 
             write_json(stage.result / "manifest.json", manifest)
             stage.commit()
+            phases["results_in_place"] = time.perf_counter() - started
     finally:
-        template_imports = template.import_seconds() if template is not None else {}
-        if template is not None:
-            template.stop()
-        if renderer is not None:
-            renderer.stop()
+        template_imports = helpers.stop()
 
+    if helpers.started_after is not None:
+        phases["template_and_renderer_started"] = helpers.started_after
+    if helpers.template_ready is not None:
+        phases["kernel_template_ready"] = helpers.started_after + helpers.template_ready
     result = RunResult(plan.year, [nb.name for nb in to_run], cached, results_dir, executed_dir,
                        results_dir / "manifest.json", time.perf_counter() - started,
-                       changed=True, timings=timings,
-                       kernel_template_imports=template_imports)  # fmt: skip
+                       changed=True, timings=timings, kernel_template_imports=template_imports,
+                       phases={k: round(v, 3) for k, v in phases.items()},
+                       input_check={"where": check.where, **check.seconds()})  # fmt: skip
     write_run_log(opts.year_report_dir(year), result)
     return result
+
+
+class _Helpers:
+    """The run's kernel template and chart renderer (``fork_kernels``), started at most once."""
+
+    def __init__(self, opts: RunOptions, run_started: float):
+        self.opts, self.run_started = opts, run_started
+        self.template: KernelTemplate | None = None
+        self.renderer: ChartRenderer | None = None
+        self.started_after: float | None = None  # seconds from the run's start
+        self.template_ready: float | None = None  # seconds from the template's start
+
+    def start(self) -> None:
+        if self.opts.fork_kernels and self.template is None and self.started_after is None:
+            self.started_after = time.perf_counter() - self.run_started
+            self.template = KernelTemplate(self.opts.kernel_name)
+            self.renderer = ChartRenderer(kernel_interpreter(self.opts.kernel_name))
+
+    def stop(self) -> dict[str, float]:
+        """Stop both; the template's import seconds per module ({} without one)."""
+        imports = self.template.import_seconds() if self.template is not None else {}
+        if self.template is not None and self.template.ready_after() is not None:
+            self.template_ready = self.template.ready_after()
+        for helper in (self.template, self.renderer):
+            if helper is not None:
+                helper.stop()
+        self.template = self.renderer = None
+        return imports
 
 
 def plan_for(year: int, opts: RunOptions) -> YearPlan:
@@ -93,23 +127,4 @@ def _unchanged(plan: YearPlan, old: dict | None) -> bool:
     candidate = build_manifest(plan, outputs_per_nb, old.get("outputs", {}), old.get("git_commit"))
     return same_except_commit(old, candidate)
 
-
-def validate_inputs(data_dir: Path, validate: bool | Callable[[Path], list],
-                    year: int | None = None) -> None:
-    """Fail fast with the data problems before any notebook runs; with the data contracts
-    (``validate=True``) also a report ``year`` outside the years the cases cover."""
-    if validate is False:
-        return
-    if validate is True:
-        from ..loaders import report_year_problems, validate_folder
-
-        problems = validate_folder(Path(data_dir))
-        if not problems and year is not None:
-            problems = report_year_problems(Path(data_dir), year)
-        if problems:
-            raise DataValidationError(list(problems))
-        return
-    problems = validate(Path(data_dir))
-    if problems:
-        raise DataValidationError(list(problems))
 
