@@ -17,6 +17,16 @@ from typing import Any
 
 import polars as pl
 
+from .disclosure_rules import (
+    NOT_PEOPLE_AREA,
+    NOT_PEOPLE_BUDGET,
+    NOT_PEOPLE_INPUT,
+    NOT_PEOPLE_WEEKS,
+    RULE_KINDS,
+    FigureRule,
+    KeyFigureRule,
+    TableRule,
+)
 from .vocabulary import UNITS
 
 # Disclosure rules (docs/architecture.md, "Disclosure"): how an output is kept safe to publish.
@@ -29,6 +39,10 @@ DISCLOSURE_RULES: dict[str, str] = {
     "counts_only": "only counts of files, rows or analyses; a count of people below the "
                    "minimum cell size is shown as '<5'",
 }
+
+# The gate's reason for an output that is not about people, unless its record names another.
+_NOT_PEOPLE_REASONS = {"not_people": NOT_PEOPLE_WEEKS, "public_statistics": NOT_PEOPLE_AREA,
+                       "counts_only": NOT_PEOPLE_INPUT}
 
 NOTEBOOKS = ("01_welbevinden", "02_maatschappelijke_kosten", "03_positieve_gezondheid",
              "04_wijkvitaliteit", "05_datakwaliteit", "06_werkende_principes")
@@ -48,6 +62,8 @@ class Output:
     unit: str | None = None  # key figures: a unit of vocabulary.UNITS
     columns: dict[str, Any] = field(default_factory=dict)  # tables: columns the report reads
     in_report: bool = True  # tables and figures: the report shows it
+    # how the publication gate checks it (disclosure_rules): default from ``disclosure``
+    rule: TableRule | KeyFigureRule | FigureRule | None = None
 
     def __post_init__(self):
         if self.kind not in ("key_figure", "table", "figure"):
@@ -58,20 +74,34 @@ class Output:
             raise ValueError(f"{self.id}: unknown disclosure rule {self.disclosure!r}")
         if self.kind == "key_figure" and self.unit not in UNITS:
             raise ValueError(f"{self.id}: unit {self.unit!r} not one of {UNITS}")
+        rule_class = RULE_KINDS[self.kind]
+        if self.rule is None:  # the plain rule of its disclosure class
+            object.__setattr__(self, "rule", rule_class() if self.disclosure == "min_cell_size"
+                               else rule_class(about_people=False,
+                                               reason=_NOT_PEOPLE_REASONS[self.disclosure]))
+        if not isinstance(self.rule, rule_class):
+            raise ValueError(f"{self.id}: rule {self.rule!r} is not a {rule_class.__name__}")
+        if self.rule.about_people != (self.disclosure == "min_cell_size"):
+            raise ValueError(f"{self.id}: rule about_people={self.rule.about_people} does not "
+                             f"fit disclosure {self.disclosure!r}")
+        if not self.rule.about_people and not self.rule.reason:
+            raise ValueError(f"{self.id}: a rule not about people needs its reason")
 
 
-def _kf(id, label, unit, notebook, what, *, required=True, disclosure="min_cell_size"):
-    return Output(id, "key_figure", label, notebook, required, disclosure, what, unit=unit)
+def _kf(id, label, unit, notebook, what, *, required=True, disclosure="min_cell_size",
+        rule=None):
+    return Output(id, "key_figure", label, notebook, required, disclosure, what, unit=unit,
+                  rule=rule)
 
 
 def _table(id, label, notebook, what, columns=None, *, required=False, in_report=True,
-           disclosure="min_cell_size"):
+           disclosure="min_cell_size", rule=None):
     return Output(id, "table", label, notebook, required, disclosure, what,
-                  columns=columns or {}, in_report=in_report)
+                  columns=columns or {}, in_report=in_report, rule=rule)
 
 
-def _fig(id, label, notebook, what, *, required=False, disclosure="min_cell_size"):
-    return Output(id, "figure", label, notebook, required, disclosure, what)
+def _fig(id, label, notebook, what, *, required=False, disclosure="min_cell_size", rule=None):
+    return Output(id, "figure", label, notebook, required, disclosure, what, rule=rule)
 
 
 WB, KO, PG, WV, DQ, WP = NOTEBOOKS
@@ -114,13 +144,15 @@ KEY_FIGURES: tuple[Output, ...] = (
     _kf("positieve_gezondheid_respondenten", "Respondenten Positieve Gezondheid", "count", PG,
         "respondents of the Positive Health waves", required=False),
     _kf("wijkbudget_per_inwoner", "Wijkbudget per inwoner", "eur", WV,
-        "wijkbudget of YEAR per inhabitant", required=False, disclosure="public_statistics"),
+        "wijkbudget of YEAR per inhabitant", required=False, disclosure="public_statistics",
+        rule=KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET)),
     _kf("bezoekers_per_week_gemiddeld", "Gemiddeld aantal unieke bezoekers per week", "count",
         WV, "mean unique visitors per week of Ons Huis van de Wijk (n = weeks, not people: "
         "not suppressed)", required=False, disclosure="not_people"),
     # not in the summary table; in name order
     _kf("inwoners_wijk", "Inwoners van de wijk", "count", WV, "inhabitants of the wijk (CBS)",
-        disclosure="public_statistics"),
+        disclosure="public_statistics",
+        rule=KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET)),
     _kf("kosten_extrapolatie_casussen", "Casussen in de doorrekening", "count", KO,
         "the population the sample was drawn from (cases handled up to YEAR)", required=False),
     _kf("kosten_netto_contante_waarde", "Netto contante waarde", "eur", KO,
@@ -178,7 +210,8 @@ TABLES: tuple[Output, ...] = (
            "`payer` (price-list payer), `scenario`, `n` (i64), `total_eur` (f64), "
            "`suppressed` (bool)",
            {"payer": S, "scenario": S, "n": I64, "total_eur": F64, "suppressed": B},
-           required=True),
+           required=True,
+           rule=TableRule(additive=("scenario",))),
     _table("n_per_analyse", "Aantallen per analyse", DQ,
            "`analysis` (str key), `label` (str), `n` (i64), `unit` (str, e.g. casussen, "
            "respondenten)",
@@ -188,7 +221,8 @@ TABLES: tuple[Output, ...] = (
            "`wave` (i64, 1...), `wave_date` (date), `domain` (six domains), `n` (i64), "
            "`mean`, `ci_low`, `ci_high` (f64), `suppressed` (bool)",
            {"wave": I64, "wave_date": D, "domain": S, "n": I64, "mean": F64, "ci_low": F64,
-            "ci_high": F64, "suppressed": B}),
+            "ci_high": F64, "suppressed": B},
+           rule=TableRule(keys=("wave",))),
     _table("ggd_indicatoren", "GGD-gezondheidsmonitor", WV,
            "`indicator_code`, `indicator_label` (str), `year` (i64), `area_level` "
            "(wijk/gemeente/nederland), `estimate_pct`, `ci_lower`, `ci_upper` (f64); all waves "
@@ -201,7 +235,8 @@ TABLES: tuple[Output, ...] = (
            "`allocated_per_inhabitant_eur`, `spent_per_inhabitant_eur` (f64)",
            {"year": I64, "allocated_eur": F64, "spent_eur": F64, "inhabitants": I64,
             "allocated_per_inhabitant_eur": F64, "spent_per_inhabitant_eur": F64},
-           disclosure="public_statistics"),
+           disclosure="public_statistics",
+           rule=TableRule(about_people=False, reason=NOT_PEOPLE_BUDGET)),
     _table("bezoekers", "Bezoekers van Ons Huis van de Wijk", WV,
            "`month` (date, first day), `weeks` (i64), `mean_weekly_visitors` (f64)",
            {"month": D, "weeks": I64, "mean_weekly_visitors": F64}, disclosure="not_people"),
@@ -215,7 +250,9 @@ TABLES: tuple[Output, ...] = (
             "mean_after": F64, "mean_diff": F64, "ci_low": F64, "ci_high": F64, "p_t": F64,
             "wilcoxon_p": F64, "d_z": F64, "d_z_ci_low": F64, "d_z_ci_high": F64,
             "g_av": F64, "g_av_ci_low": F64, "g_av_ci_high": F64, "share_improved": F64,
-            "suppressed": B}),
+            "suppressed": B},
+           rule=TableRule(keys=("confidence", "n_resamples", "seed", "n_excluded",
+                                "min_change"))),
     _table("randvoorwaarden", "Randvoorwaarden", WP,
            "`period` (an MDO year as text, or `cumulatief`), `scope` (`alle`/`steekproef`), "
            "`precondition` (wonen/financien/relaties/dagbesteding), `n` (i64: cases), `n_yes` "
@@ -227,7 +264,8 @@ TABLES: tuple[Output, ...] = (
            "`combination` (`wonen+financien`, ...; `overige` pools the combinations below the "
            "minimum cell size), `n_preconditions`, `n` (i64), `share` (f64, of all cases up to "
            "YEAR), `combinations_pooled` (i64)",
-           {"combination": S, "n": I64, "share": F64}),
+           {"combination": S, "n": I64, "share": F64},
+           rule=TableRule(keys=("n_preconditions", "combinations_pooled"))),
     _table("randvoorwaarden_wonen_verschil", "Wonen als randvoorwaarde: verschil", WP,
            "`measure` (`welbevinden_verandering`/`besparing_per_jaar`), `n` (i64: the smaller "
            "group), `n_with`, `n_without` (i64), `mean_with`, `mean_without`, `difference`, "
@@ -241,20 +279,26 @@ TABLES: tuple[Output, ...] = (
            "(f64; a null upper bound: not reached)",
            {"n": I64, "n_started": I64, "n_censored": I64, "share_by_horizon": F64,
             "share_ci_low": F64, "share_ci_high": F64, "median_days": F64,
-            "median_ci_low": F64, "median_ci_high": F64}),
+            "median_ci_low": F64, "median_ci_high": F64},
+           rule=TableRule(keys=("horizon_days",), cells=(
+               (("share_by_horizon", "share_ci_low", "share_ci_high"), "n_share_group"),
+               (("n_started", "n_censored"), "n_count_group")))),
     _table("zes_weken_curve", "Tijd tot de start van de oplossing", WP,
            "the Kaplan-Meier curve on a weekly grid: `days`, `n` (i64, still waiting; rows below "
            "the minimum cell size left out), `started_share`, `ci_low`, `ci_high` (f64)",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("days",))),
     _table("casussen_per_maand", "Casussen per maand", WP,
            "`period_start`, `period_end` (date, first day of the first and last month), "
            "`months`, `n` (i64: cases discussed; months with fewer than the minimum cell size "
            "pooled with the next), `cumulative` (i64, since May 2016)",
-           {"period_start": D, "period_end": D, "months": I64, "n": I64, "cumulative": I64}),
+           {"period_start": D, "period_end": D, "months": I64, "n": I64, "cumulative": I64},
+           rule=TableRule(keys=("months",))),
     # written for the notebooks and later use; the report does not show them (yet)
     _table("welbevinden_model", "Gemengd model welbevinden", WB,
            "mixed-model contrasts between moments (`estimate`, `se`, `t`, `p_value`, CI), `n`",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("confidence", "df"))),
     _table("welbevinden_verdeling", "Welbevinden: verdeling per meetmoment", WB,
            "per moment `n` (i64), `mean`, `ci_low`, `ci_high`, `p25`, `median`, `p75` (f64), "
            "`suppressed` (bool): the data of the before/after figure (no single score)",
@@ -262,23 +306,29 @@ TABLES: tuple[Output, ...] = (
             "median": F64, "p75": F64, "suppressed": B}, in_report=False),
     _table("welbevinden_rtm", "Regressie naar het gemiddelde", WB,
            "observed change, change expected from regression to the mean, and the rest",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("confidence",))),
     _table("welbevinden_rtm_gevoeligheid", "Regressie naar het gemiddelde: gevoeligheid", WB,
            "the rest beyond regression to the mean for other assumed reliabilities",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("population_mean", "population_sd", "entry_threshold",
+                                "reliability"))),
     _table("kosten_besparing", "Besparingen", KO,
            "savings per case against the current situation and against no solution",
            in_report=False),
     _table("kosten_extrapolatie", "Doorrekening naar alle casussen", KO,
            "the mean saving extrapolated to all cases, with the finite-population correction",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("population_size", "fpc", "confidence"))),
     _table("kosten_meerjarig", "Meerjarige doorrekening", KO,
            "the multi-year projection with deadweight, attribution, drop-off and discounting",
-           in_report=False),
+           in_report=False,
+           rule=TableRule(keys=("year",))),
     _table("kosten_gevoeligheid", "Gevoeligheid van de besparing", KO,
            "the saving under other cost assumptions", in_report=False),
     _table("positieve_gezondheid_verandering", "Verandering Positieve Gezondheid", PG,
-           "paired change per domain between the first and the latest wave", in_report=False),
+           "paired change per domain between the first and the latest wave", in_report=False,
+           rule=TableRule(keys=("confidence", "n_resamples", "seed"))),
     _table("ggd_vergelijking", "GGD: wijk, gemeente en Nederland", WV,
            "latest GGD wave, the wijk compared with Oss and Nederland",
            in_report=False, disclosure="public_statistics"),
@@ -297,14 +347,17 @@ FIGURES: tuple[Output, ...] = (
          "mean wellbeing per moment with CI", required=True),
     _fig("kosten_scenario", "Kosten per scenario", KO, "costs per scenario", required=True),
     _fig("kosten_betaler", "Kosten per betaler", KO,
-         "costs per payer (who invests, who saves)", required=True),
+         "costs per payer (who invests, who saves)", required=True,
+         rule=FigureRule(fixed_fields=frozenset({"zero"}))),
     _fig("positieve_gezondheid_domeinen", "Positieve Gezondheid per domein", PG,
-         "the six domains per wave (spinnenweb)"),
+         "the six domains per wave (spinnenweb)",
+         rule=FigureRule(fixed_fields=frozenset({"i", "angle", "r"}))),
     _fig("ggd_trend", "GGD-indicatoren door de jaren", WV,
          "GGD indicators per year, wijk beside Oss and Nederland",
          disclosure="public_statistics"),
     _fig("wijkbudget_per_inwoner", "Wijkbudget per inwoner", WV,
-         "wijkbudget per inhabitant per year", disclosure="public_statistics"),
+         "wijkbudget per inhabitant per year", disclosure="public_statistics",
+         rule=FigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET)),
     _fig("bezoekers_per_week", "Bezoekers per week", WV, "unique visitors per week",
          disclosure="not_people"),
     _fig("welbevinden_voor_na", "Welbevinden voor en na", WB,
@@ -317,7 +370,8 @@ FIGURES: tuple[Output, ...] = (
          "share of all cases per precondition with CI bars"),
     _fig("zes_weken", "Start binnen zes weken", WP,
          "Kaplan-Meier curve of the share started by days after the MDO, 95% band, line at "
-         "42 days"),
+         "42 days",
+         rule=FigureRule(fixed_fields=frozenset({"days"}))),
     _fig("casussen_per_maand", "Casussen per maand", WP,
          "cases discussed per period (bars) and the cumulative number since the start (line)"),
 )

@@ -12,9 +12,9 @@ is missing; ``present.fmt.fmt_count`` shows it as "<5", never as the number.
 
 ``results`` writes only :class:`Gated` records, made by :func:`gate_table`,
 :func:`gate_key_figures` and :func:`gate_figure` (usually through ``publish.Published``). The
-rules of the outputs are the dictionaries ``TABLE_RULES``, ``KEY_FIGURE_RULES`` and
-``FIGURE_RULES``; an output without one gets the strict default. Executed notebooks keep only
-gated output (:func:`scrub_notebook`).
+rule of an output is part of its record in the output catalogue (``catalogue.py``, the rule
+kinds in ``disclosure_rules.py``); an output outside the catalogue gets the strict default.
+Executed notebooks keep only gated output (:func:`scrub_notebook`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,16 @@ from typing import Any
 
 import polars as pl
 
-from ruwaard_analysis import config
+from ruwaard_analysis import catalogue, config
+from ruwaard_analysis.disclosure_rules import (  # noqa: F401 - the rules, as disclosure.*
+    NOT_PEOPLE_AREA,
+    NOT_PEOPLE_BUDGET,
+    NOT_PEOPLE_INPUT,
+    NOT_PEOPLE_WEEKS,
+    FigureRule,
+    KeyFigureRule,
+    TableRule,
+)
 from ruwaard_analysis.errors import PrivacyError, Problem
 
 SUPPRESSED_COL = "suppressed"
@@ -159,109 +168,6 @@ _GATE = object()  # only the gate functions below can make a Gated record
 
 
 @dataclass(frozen=True)
-class TableRule:
-    """How a published table is checked.
-
-    ``n_cols``: the counts of the people behind each row's statistics (per cell: per payer, per
-    wave and domain, per moment; for a contrast or difference the smallest group in it); a row
-    is suppressed when any of them is below the minimum cell size or missing.
-    ``keys``: numeric columns that name the cell or the method (wave number, year, seed,
-    confidence), not statistics about people; every other numeric column is a statistic and
-    loses its value in a suppressed row. Text, dates and booleans are never statistics.
-    ``additive``: the rows are parts of a published total (per payer within a scenario): when a
-    row is suppressed, also the smallest row of at least the minimum cell size in the same
-    group is (complementary suppression: the total minus the shown parts would otherwise give
-    the hidden part back; two hidden parts together cover at least the minimum of people).
-    ``about_people=False`` (with ``reason``): area estimates, budgets, counts of weeks: no cell
-    rule applies, but identifiers are still refused.
-    """
-
-    n_cols: tuple[str, ...] = ("n",)
-    keys: tuple[str, ...] = ()
-    additive: tuple[str, ...] | None = None
-    about_people: bool = True
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class KeyFigureRule:
-    """A key figure is about its ``n`` people unless ``about_people`` is False (``reason``)."""
-
-    about_people: bool = True
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class FigureRule:
-    """How a published chart is checked: every data row of its Vega-Lite spec that carries a
-    statistic (a number outside ``fixed_fields``: geometry such as angles or a zero line) must
-    carry ``n_field``, the people behind it, at or above the minimum cell size; a row without it
-    is a person or an unknown group and is refused (a chart of paired data shows the
-    distribution, not each person)."""
-
-    n_field: str = "n"
-    fixed_fields: frozenset[str] = frozenset()
-    about_people: bool = True
-    reason: str = ""
-
-
-NOT_PEOPLE_AREA = ("GGD-cijfers per gebied zijn modelschattingen (kleine-gebiedsschattingen), "
-                   "geen tellingen van personen; CBS-gebiedscijfers zijn openbaar")
-NOT_PEOPLE_BUDGET = "budgetten en inwonertallen van de wijk zeggen niets over een persoon"
-NOT_PEOPLE_WEEKS = "bezoekers per week tellen weken, geen kenmerken van personen"
-NOT_PEOPLE_INPUT = ("aantallen rijen en casussen per bron: tellingen (die het rapport onder de "
-                    "minimale celgrootte als '<5' toont), geen statistiek over een persoon")
-
-TABLE_RULES: dict[str, TableRule] = {
-    "welbevinden_effecten": TableRule(keys=("confidence", "n_resamples", "seed", "n_excluded",
-                                            "min_change")),
-    "welbevinden_rtm": TableRule(keys=("confidence",)),
-    "welbevinden_rtm_gevoeligheid": TableRule(keys=("population_mean", "population_sd",
-                                                    "entry_threshold", "reliability")),
-    "welbevinden_model": TableRule(keys=("confidence", "df")),
-    "welbevinden_verdeling": TableRule(),
-    "kosten_betaler": TableRule(additive=("scenario",)),
-    "kosten_extrapolatie": TableRule(keys=("population_size", "fpc", "confidence")),
-    "kosten_meerjarig": TableRule(keys=("year",)),
-    "zes_weken": TableRule(keys=("horizon_days",)),
-    "zes_weken_curve": TableRule(keys=("days",)),
-    "casussen_per_maand": TableRule(keys=("months",)),
-    "randvoorwaarden_combinaties": TableRule(keys=("n_preconditions", "combinations_pooled")),
-    "kosten_gevoeligheid": TableRule(),
-    "positieve_gezondheid_domeinen": TableRule(keys=("wave",)),
-    "positieve_gezondheid_verandering": TableRule(keys=("confidence", "n_resamples", "seed")),
-    "wijkprofiel": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "ggd_indicatoren": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "ggd_vergelijking": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "ggd_verschil_in_verschil": TableRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "wijkbudget": TableRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
-    "bezoekers": TableRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
-    "invoer_bronnen": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
-    "invoer_volledigheid": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
-    "n_per_analyse": TableRule(about_people=False, reason=NOT_PEOPLE_INPUT),
-}
-"""Tables with a rule other than the default ``TableRule()``."""
-
-KEY_FIGURE_RULES: dict[str, KeyFigureRule] = {
-    "bezoekers_per_week_gemiddeld": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
-    "wijkbudget_per_inwoner": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
-    "inwoners_wijk": KeyFigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
-}
-"""Key figures with a rule other than the default ``KeyFigureRule()`` (about its n people)."""
-
-FIGURE_RULES: dict[str, FigureRule] = {
-    "kosten_betaler": FigureRule(fixed_fields=frozenset({"zero"})),
-    "positieve_gezondheid_domeinen": FigureRule(fixed_fields=frozenset({"i", "angle", "r"})),
-    "zes_weken": FigureRule(fixed_fields=frozenset({"days"})),  # the six-week line
-    "ggd_trend": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "ggd_vergelijking": FigureRule(about_people=False, reason=NOT_PEOPLE_AREA),
-    "wijkbudget_per_inwoner": FigureRule(about_people=False, reason=NOT_PEOPLE_BUDGET),
-    "bezoekers_per_week": FigureRule(about_people=False, reason=NOT_PEOPLE_WEEKS),
-}
-"""Figures with a rule other than the default ``FigureRule()``."""
-
-
-@dataclass(frozen=True)
 class Gated:
     """A table, a notebook's key figures or a chart that passed the publication gate.
 
@@ -316,8 +222,15 @@ def _check_no_identifiers(name: str, fields: Iterable[str]) -> None:
                       "publiceer per groep, niet per persoon", column=found[0])
 
 
+def _catalogued(kind: str, name: str):
+    """The rule of output ``name`` in the catalogue, or None when it is not catalogued."""
+    entry = catalogue.by_kind(kind).get(name)
+    return entry.rule if entry is not None else None
+
+
 def table_rule(name: str) -> TableRule:
-    return TABLE_RULES.get(name, TableRule())
+    """The rule of table ``name``: its catalogue record's, else the strict default."""
+    return _catalogued("table", name) or TableRule()
 
 
 def _secondary(frame: pl.DataFrame, n_col: str, groups: tuple[str, ...],
@@ -359,13 +272,16 @@ def gate_table(name: str, frame: pl.DataFrame, min_cell_size: int,
                             f"{type(frame).__name__}")
     _check_no_identifiers(name, frame.columns)
     if rule.about_people:
-        missing = [c for c in rule.n_cols if c not in frame.columns]
+        counts = rule.cell_counts
+        needed = [*rule.n_cols, *counts, *(c for cols, _ in rule.cells for c in cols)]
+        missing = [c for c in needed if c not in frame.columns]
         if missing:
             raise _refuse(name, "celgrootte_onbekend",
                           f"tabel {name} heeft geen kolom {missing} met het aantal personen per "
-                          "rij; zonder dat aantal kan de publicatiepoort de tabel niet toetsen "
-                          "(leg een regel vast in disclosure.TABLE_RULES)", column=missing[0])
-        skip = {*rule.n_cols, *rule.keys, SUPPRESSED_COL}
+                          "rij of cel; zonder dat aantal kan de publicatiepoort de tabel niet "
+                          "toetsen (leg de regel vast bij de tabel in catalogue.py)",
+                          column=missing[0])
+        skip = {*rule.n_cols, *rule.keys, *counts, SUPPRESSED_COL}
         values = [c for c in frame.columns if c not in skip and frame[c].dtype.is_numeric()]
         flag = pl.any_horizontal(_too_small(c, min_cell_size) for c in rule.n_cols)
         if SUPPRESSED_COL in frame.columns:
@@ -380,12 +296,22 @@ def gate_table(name: str, frame: pl.DataFrame, min_cell_size: int,
             pl.col(c).is_not_null() for c in values)) if values else frame.clear()
         if leaks.height:  # pragma: no cover - the suppression above rules it out
             raise _refuse(name, "minimale_celgrootte", "onderdrukte rij toont nog waarden")
+        # statistics about a smaller group than the row: only those cells (TableRule.cells)
+        for cols, count in rule.cells:
+            small = _too_small(count, min_cell_size)
+            frame = frame.with_columns(
+                [pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in cols]
+                + [(pl.col(SUPPRESSED_COL) | small).alias(SUPPRESSED_COL)])
+        frame = frame.drop(counts)
     return Gated("table", name, frame, rule, int(min_cell_size), token=_GATE)
 
 
 def key_figure_rule(name: str, record: Mapping[str, Any] | None = None) -> KeyFigureRule:
-    if name in KEY_FIGURE_RULES:
-        return KEY_FIGURE_RULES[name]
+    """The rule of key figure ``name``: its catalogue record's; outside the catalogue not
+    about people when the record says what its n counts (``n_unit``), else the default."""
+    found = _catalogued("key_figure", name)
+    if found is not None:
+        return found
     if record is not None and record.get("n_unit"):
         return KeyFigureRule(about_people=False, reason=f"n telt {record['n_unit']}")
     return KeyFigureRule()
@@ -395,14 +321,14 @@ def gate_key_figures(notebook: str, figures: Mapping[str, Mapping[str, Any]],
                      min_cell_size: int, *, default_rule: KeyFigureRule | None = None) -> Gated:
     """Suppress and check the key figures of one notebook (each about its ``n`` people).
 
-    ``default_rule`` replaces the default for figures without a rule in ``KEY_FIGURE_RULES``.
+    ``default_rule`` is the rule of the figures outside the catalogue.
     """
     out: dict[str, dict[str, Any]] = {}
     for name, record in figures.items():
         if not isinstance(record, Mapping):
             raise TypeError(f"kerncijfer {name!r}: verwacht een dict")
         _check_no_identifiers(f"kerncijfer {name}", record)
-        rule = (KEY_FIGURE_RULES.get(name) or default_rule
+        rule = (_catalogued("key_figure", name) or default_rule
                 or key_figure_rule(name, record))
         if rule.about_people:
             record = suppress_key_figure(record, min_cell_size)
@@ -413,7 +339,8 @@ def gate_key_figures(notebook: str, figures: Mapping[str, Mapping[str, Any]],
 
 
 def figure_rule(name: str) -> FigureRule:
-    return FIGURE_RULES.get(name, FigureRule())
+    """The rule of figure ``name``: its catalogue record's, else the strict default."""
+    return _catalogued("figure", name) or FigureRule()
 
 
 def _data_rows(spec: Any) -> list[dict]:

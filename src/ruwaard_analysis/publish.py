@@ -36,10 +36,11 @@ class Published:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     key_figures: dict[str, dict] = field(default_factory=dict)
     rules: dict[str, TableRule] = field(default_factory=dict)
+    gated: dict[str, Gated] = field(default_factory=dict, repr=False)
 
     def table(self, name: str, frame: pl.DataFrame, *, rule: TableRule | None = None,
               value_cols: list[str] | None = None, n_col: str = "n") -> pl.DataFrame:
-        """Add a table through the gate (its rule in ``disclosure.TABLE_RULES``, or ``rule``);
+        """Add a table through the gate (its rule in the catalogue, or ``rule``);
         returns the gated frame: rows about fewer people than the minimum have no values.
 
         ``n_col`` names the count of people when it is not ``n``. ``value_cols`` is accepted
@@ -52,6 +53,7 @@ class Published:
         if rule is not None:
             self.rules[name] = rule
         gated = gate_table(name, frame, self.min_cell_size, rule)
+        self.gated[name] = gated
         self.tables[name] = gated.content
         return gated.content
 
@@ -87,6 +89,7 @@ class Published:
         self.tables.update(other.tables)
         self.key_figures.update(other.key_figures)
         self.rules.update(other.rules)
+        self.gated.update(other.gated)
         return self
 
     def write(self, output_dir: str | Path, notebook: str) -> Gated:
@@ -97,8 +100,11 @@ class Published:
         from .results import write_key_figures, write_table
 
         for name in sorted(self.tables):  # every table, however it was added, through the gate
-            write_table(output_dir, gate_table(name, self.tables[name], self.min_cell_size,
-                                               self.rules.get(name)))
+            gated = self.gated.get(name)
+            if gated is None or gated.content is not self.tables[name]:  # not gated as it is
+                gated = gate_table(name, self.tables[name], self.min_cell_size,
+                                   self.rules.get(name))
+            write_table(output_dir, gated)
         key_figures = gate_key_figures(notebook, self.key_figures, self.min_cell_size)
         write_key_figures(output_dir, key_figures)
         return key_figures
@@ -519,30 +525,18 @@ def principles(
               value_cols=["n_with", "n_without", "mean_with", "mean_without", "difference",
                           "ci_low", "ci_high"])
 
+    from .principles import six_week_summary  # lazy: scipy.stats (notebook 06 has it already)
+
     km = six_weeks
-    summary = pl.DataFrame([{
-        "n": km.n, "n_started": km.n_events, "n_censored": km.n_censored,
-        "horizon_days": int(km.horizon), "share_by_horizon": km.share_by_horizon,
-        "share_ci_low": km.share_ci_low, "share_ci_high": km.share_ci_high,
-        "median_days": km.median, "median_ci_low": km.median_ci_low,
-        "median_ci_high": km.median_ci_high,
-        "_n_share": min(km.events_by_horizon, km.n - km.events_by_horizon),
-        "_n_censored": min(km.n_censored, km.n_events),
-    }], schema={"n": pl.Int64, "n_started": pl.Int64, "n_censored": pl.Int64,
-                "horizon_days": pl.Int64, "share_by_horizon": pl.Float64,
-                "share_ci_low": pl.Float64, "share_ci_high": pl.Float64,
-                "median_days": pl.Float64, "median_ci_low": pl.Float64,
-                "median_ci_high": pl.Float64, "_n_share": pl.Int64, "_n_censored": pl.Int64})
-    summary = suppress_frame(summary, n_col="n", value_cols=[
-        "median_days", "median_ci_low", "median_ci_high"], min_cell_size=min_cell_size)
-    summary = suppress_frame(summary, n_col="_n_share", value_cols=[
-        "share_by_horizon", "share_ci_low", "share_ci_high"], min_cell_size=min_cell_size)
-    # the censored count is a group of people too (0 is safe: it says nobody waits)
-    summary = summary.with_columns(
-        pl.when((pl.col("n_censored") > 0) & (pl.col("_n_censored") < min_cell_size))
-        .then(None).otherwise(pl.col(c)).alias(c) for c in ("n_started", "n_censored"))
-    pub.tables["zes_weken"] = summary.drop("_n_share", "_n_censored")
-    row = pub.tables["zes_weken"].row(0, named=True)
+    summary = six_week_summary(km).drop("n_started_by_horizon", "confidence").with_columns(
+        pl.lit(min(km.events_by_horizon, km.n - km.events_by_horizon), pl.Int64)
+        .alias("n_share_group"),
+        pl.lit(min(km.n_censored, km.n_events) if km.n_censored else km.n, pl.Int64)
+        .alias("n_count_group"))
+    # the gate (catalogue rule of zes_weken) hides the median with n, the share with the
+    # smaller of those started within and after six weeks, the counts with the smaller of
+    # started and censored (none censored is safe: it says nobody waits)
+    row = pub.table("zes_weken", summary).row(0, named=True)
     pub.figure("binnen_zes_weken_aandeel", km.share_by_horizon, n=km.n,
                ci_low=km.share_ci_low, ci_high=km.share_ci_high)
     if row["share_by_horizon"] is None:

@@ -75,7 +75,7 @@ def test_identifiers_are_refused_even_outside_people_rules():
 def test_not_about_people_tables_pass_unchanged_with_a_reason():
     frame = pl.DataFrame({"year": [2016], "allocated_eur": [1.0], "inhabitants": [3]})
     assert disclosure.gate_table("wijkbudget", frame, MIN).content.equals(frame)
-    assert disclosure.TABLE_RULES["wijkbudget"].reason
+    assert disclosure.table_rule("wijkbudget").reason
 
 
 def test_payer_totals_are_suppressed_per_payer_and_complementarily():
@@ -191,3 +191,67 @@ def test_published_writes_through_the_gate(tmp_path):
     written = "".join(p.read_text(errors="ignore") for p in tmp_path.rglob("*.json"))
     assert "4.485" not in written
     assert pl.read_parquet(tmp_path / "tables" / "welbevinden_momenten.parquet")["mean"][0] is None
+
+
+# -- the rule of an output is its catalogue record's (one description per output) -------------
+
+
+def test_the_gate_takes_each_rule_from_the_catalogue():
+    from ruwaard_analysis import catalogue
+
+    for kind, rule_of in (("table", disclosure.table_rule), ("figure", disclosure.figure_rule),
+                          ("key_figure", disclosure.key_figure_rule)):
+        for name, entry in catalogue.by_kind(kind).items():
+            assert rule_of(name) is entry.rule, name
+    assert disclosure.table_rule("niet_in_de_catalogus") == disclosure.TableRule()
+
+
+@pytest.mark.parametrize(("disclosure_key", "rule", "message"), [
+    ("min_cell_size", disclosure.FigureRule(), "is not a TableRule"),
+    ("min_cell_size", disclosure.TableRule(about_people=False, reason="x"), "does not fit"),
+    ("public_statistics", disclosure.TableRule(), "does not fit"),
+    ("not_people", disclosure.TableRule(about_people=False), "needs its reason"),
+    ("geen_regel", None, "unknown disclosure rule"),
+])
+def test_a_catalogue_entry_without_a_valid_rule_fails(disclosure_key, rule, message):
+    from ruwaard_analysis import catalogue
+
+    with pytest.raises(ValueError, match=message):
+        catalogue.Output("t", "table", "T", catalogue.NOTEBOOKS[0], False, disclosure_key,
+                         "a test table", rule=rule)
+
+
+def _six_weeks(n=30, n_share_group=3, n_count_group=10):
+    return pl.DataFrame({
+        "n": [n], "n_started": [28], "n_censored": [2], "horizon_days": [42],
+        "share_by_horizon": [0.9], "share_ci_low": [0.8], "share_ci_high": [0.97],
+        "median_days": [25.0], "median_ci_low": [18.0], "median_ci_high": [30.0],
+        "n_share_group": [n_share_group], "n_count_group": [n_count_group]})
+
+
+def test_six_weeks_hides_only_the_cells_of_a_small_group():
+    row = disclosure.gate_table("zes_weken", _six_weeks(), MIN).content.row(0, named=True)
+    assert row["share_by_horizon"] is None and row["share_ci_low"] is None
+    assert row["share_ci_high"] is None
+    assert (row["median_days"], row["median_ci_low"], row["median_ci_high"]) == (25.0, 18.0, 30.0)
+    assert (row["n"], row["n_started"], row["n_censored"]) == (30, 28, 2)
+    assert row["suppressed"] is True  # a value of the row is hidden
+    assert "n_share_group" not in row and "n_count_group" not in row  # checked, not published
+
+
+def test_six_weeks_cells_and_rows():
+    counts = disclosure.gate_table("zes_weken", _six_weeks(n_share_group=8, n_count_group=2),
+                                   MIN).content.row(0, named=True)
+    assert counts["n_started"] is None and counts["n_censored"] is None
+    assert counts["share_by_horizon"] == 0.9 and counts["median_days"] == 25.0
+    whole = disclosure.gate_table("zes_weken", _six_weeks(n=4, n_share_group=8),
+                                  MIN).content.row(0, named=True)  # the row's own n
+    assert whole["median_days"] is None and whole["share_by_horizon"] is None
+    shown = disclosure.gate_table("zes_weken", _six_weeks(n_share_group=5, n_count_group=5),
+                                  MIN).content.row(0, named=True)
+    assert shown["suppressed"] is False and shown["share_by_horizon"] == 0.9
+
+
+def test_a_cell_rule_without_its_count_column_is_refused():
+    with pytest.raises(PrivacyError, match="n_share_group"):
+        disclosure.gate_table("zes_weken", _six_weeks().drop("n_share_group"), MIN)
