@@ -127,6 +127,23 @@ def published_files(folder: Path) -> dict[str, Path]:
     return found
 
 
+def changed_keys(old: Mapping[Any, Any], new: Mapping[Any, Any], *,
+                 same: Callable[[Any, Any], bool] = lambda a, b: a == b,
+                 order: Callable[[Any], Any] | None = None) -> list[tuple[Any, str]]:
+    """The keys of two mappings whose entries differ, each with its status: ``REMOVED`` (only
+    in ``old``), ``ADDED`` (only in ``new``) or ``CHANGED`` (in both, not ``same``); sorted
+    (by ``order``, else by key)."""
+    out = []
+    for k in sorted(set(old) | set(new), key=order):
+        if k not in new:
+            out.append((k, REMOVED))
+        elif k not in old:
+            out.append((k, ADDED))
+        elif not same(old[k], new[k]):
+            out.append((k, CHANGED))
+    return out
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -138,15 +155,10 @@ def compare_inputs(recorded: Mapping[str, Any], current: Mapping[str, str]) -> l
         return entry.get("sha256") if isinstance(entry, Mapping) else entry
 
     changes = []
-    for name in sorted(set(recorded) | set(current)):
+    for name, status in changed_keys(recorded, current,
+                                     same=lambda entry, now: digest(entry) == now):
         old = digest(recorded[name]) if name in recorded else None
-        new = current.get(name)
-        if name not in current:
-            changes.append(InputChange(name, REMOVED, old, None))
-        elif name not in recorded:
-            changes.append(InputChange(name, ADDED, None, new))
-        elif old != new:
-            changes.append(InputChange(name, CHANGED, old, new))
+        changes.append(InputChange(name, status, old, current.get(name)))
     return changes
 
 
@@ -359,15 +371,16 @@ def compare_folders(
     """
     old, new = published_files(published), published_files(fresh)
     differences = []
-    for rel in sorted(set(old) | set(new), key=lambda r: (r != KEY_FIGURES_FILE, r)):
-        if rel not in new:
+    for rel, status in changed_keys(old, new, order=lambda r: (r != KEY_FIGURES_FILE, r),
+                                    same=lambda a, b: a.read_bytes() == b.read_bytes()):
+        if status == REMOVED:
             differences.append(OutputDifference(rel, REMOVED, ("komt niet meer uit de run",)))
-        elif rel not in old:
+        elif status == ADDED:
             differences.append(OutputDifference(rel, ADDED, ("niet gepubliceerd, wel in de run",)))
         else:
-            a, b = old[rel].read_bytes(), new[rel].read_bytes()
-            if a != b:
-                differences.append(describe_difference(rel, a, b, min_cell_size=min_cell_size))
+            differences.append(describe_difference(rel, old[rel].read_bytes(),
+                                                   new[rel].read_bytes(),
+                                                   min_cell_size=min_cell_size))
     return len(set(old) | set(new)), differences
 
 
@@ -376,15 +389,11 @@ def not_as_recorded(published: Path, manifest: Mapping[str, Any]) -> list[str]:
     after the run), or that the manifest does not list, or that are missing."""
     recorded = manifest.get("outputs") or {}
     files = published_files(published)
-    lines = []
-    for rel in sorted(set(recorded) | set(files)):
-        if rel not in files:
-            lines.append(f"{rel}: staat in het manifest maar ontbreekt")
-        elif rel not in recorded:
-            lines.append(f"{rel}: staat niet in het manifest")
-        elif sha256_file(files[rel]) != recorded[rel]:
-            lines.append(f"{rel}: veranderd na de run (controlegetal klopt niet met het manifest)")
-    return lines
+    says = {REMOVED: "staat in het manifest maar ontbreekt",
+            ADDED: "staat niet in het manifest",
+            CHANGED: "veranderd na de run (controlegetal klopt niet met het manifest)"}
+    return [f"{rel}: {says[status]}" for rel, status in changed_keys(
+        recorded, files, same=lambda digest, path: sha256_file(path) == digest)]
 
 
 # --------------------------------------------------------------------------- the check

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ruwaard_analysis.check import ADDED, REMOVED, changed_keys
+
 BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
 DIGITS = 10
 
@@ -93,16 +95,15 @@ def write_baseline(year: int, snap: dict[str, str]) -> None:
 def _key_figure_changes(old_text: str, new_text: str) -> list[str]:
     old, new = json.loads(old_text), json.loads(new_text)
     lines = []
-    for name in sorted(set(old) | set(new)):
-        if name not in new:
+    for name, status in changed_keys(old, new):
+        if status == REMOVED:
             lines.append(f"  key figure {name}: removed (was {old[name].get('value')!r})")
-        elif name not in old:
+        elif status == ADDED:
             lines.append(f"  key figure {name}: new ({new[name].get('value')!r})")
         else:
-            for field in sorted(set(old[name]) | set(new[name])):
+            for field, _ in changed_keys(old[name], new[name]):
                 a, b = old[name].get(field), new[name].get(field)
-                if a != b:
-                    lines.append(f"  key figure {name}.{field}: {a!r} -> {b!r}")
+                lines.append(f"  key figure {name}.{field}: {a!r} -> {b!r}")
     return lines
 
 
@@ -124,23 +125,18 @@ def _table_changes(rel: str, old_text: str, new_text: str, limit: int = 30) -> l
 def describe_changes(year: int, expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     """Readable lines for every difference between the baseline and a fresh run."""
     lines = []
-    for rel in sorted(set(expected) | set(actual)):
-        a, b = expected.get(rel), actual.get(rel)
-        if a == b:
-            continue
-        if a is None:
+    for rel, status in changed_keys(expected, actual):
+        if status == ADDED:
             lines.append(f"  {rel}: new output, not in the baseline")
-        elif b is None:
+        elif status == REMOVED:
             lines.append(f"  {rel}: in the baseline, not written any more")
         elif rel == "key_figures.json":
-            lines += _key_figure_changes(a, b)
+            lines += _key_figure_changes(expected[rel], actual[rel])
         elif rel == "figures.json":
-            old, new = json.loads(a), json.loads(b)
-            for name in sorted(set(old) | set(new)):
-                if old.get(name) != new.get(name):
-                    state = ("removed" if name not in new else
-                             "new" if name not in old else "data or encoding changed")
-                    lines.append(f"  figure {name}: {state}")
+            old, new = json.loads(expected[rel]), json.loads(actual[rel])
+            for name, state in changed_keys(old, new):
+                shown = {REMOVED: "removed", ADDED: "new"}.get(state, "data or encoding changed")
+                lines.append(f"  figure {name}: {shown}")
         else:
-            lines += _table_changes(rel, a, b)
+            lines += _table_changes(rel, expected[rel], actual[rel])
     return [f"published values of {year} changed:", *lines] if lines else []

@@ -220,3 +220,13 @@ def test_check_without_results_or_data_says_so(published_year, tmp_path):
     with pytest.raises(check.CheckError, match="bestaat niet"):
         check.check_year(2016, rerun=year.rerun, processed_dir=year.processed,
                          data_dir=tmp_path / "nowhere")
+
+
+def test_changed_keys_names_removed_added_and_changed_in_order():
+    from ruwaard_analysis.check import ADDED, CHANGED, REMOVED, changed_keys
+
+    old, new = {"b": 1, "a": 2, "c": 3}, {"a": 2, "c": 4, "d": 5}
+    assert changed_keys(old, new) == [("b", REMOVED), ("c", CHANGED), ("d", ADDED)]
+    assert changed_keys(old, new, order=lambda k: (k != "d", k)) == [
+        ("d", ADDED), ("b", REMOVED), ("c", CHANGED)]
+    assert changed_keys({"a": "1"}, {"a": 1}, same=lambda x, y: int(x) == y) == []
