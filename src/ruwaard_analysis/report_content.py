@@ -258,14 +258,9 @@ class Report:
     # -- door de jaren -----------------------------------------------------------------------
 
     def over_years(self):
-        """This year's key figures and those of every earlier year whose results exist
-        (beside this year's results folder), ``{year: years.YearFigures}`` in year order."""
-        from . import years
-
-        found = years.read_years(years.earlier_years(self.year),
-                                 processed_dir=self.results_dir.parent)
-        found[self.year] = years.YearFigures(self.year, self.key_figures, self.min_cell_size)
-        return dict(sorted(found.items()))
+        """This year's key figures and those of every earlier year whose results exist,
+        ``{year: years.YearFigures}`` in year order (``ResultsFolder.over_years``)."""
+        return self.results.over_years()
 
     def door_de_jaren_tekst(self) -> str:
         """One Dutch sentence: which years are compared, or that there are none yet."""

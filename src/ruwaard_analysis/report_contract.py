@@ -2,8 +2,9 @@
 from the output catalogue, ``catalogue.py``) and :class:`ResultsFolder`, which reads one year's
 results once and refuses them, naming every missing required result.
 
-This is the report's only reader of files in ``data/processed/YEAR/``: the rest of the report
-layer gets frames, records and paths from here. A missing *required* result raises
+This is the report's only reader of results (``data/processed/YEAR/``, and the earlier years'
+key figures for "Door de jaren"): the rest of the report layer gets frames, records and paths
+from here. A missing *required* result raises
 :class:`ReportContentError` naming every missing one; a missing *optional* result is ``None``
 (the report shows a visible Dutch note instead).
 """
@@ -160,6 +161,16 @@ class ResultsFolder:
         except (json.JSONDecodeError, AttributeError):
             return None
         return str(found) if found else None
+
+    def over_years(self):
+        """This year's key figures and those of every earlier year whose results exist
+        (beside this year's results folder), ``{year: years.YearFigures}`` in year order."""
+        from . import years
+
+        found = years.read_years(years.earlier_years(self.year),
+                                 processed_dir=self.results_dir.parent)
+        found[self.year] = years.YearFigures(self.year, self.key_figures, self.min_cell_size)
+        return dict(sorted(found.items()))
 
     def has(self, name: str) -> bool:
         """True when table, key figure or figure ``name`` is there for this year."""

@@ -56,3 +56,50 @@ def test_present_reads_no_files():
                 if name in _READERS:
                     found.append(f"{path.name}:{node.lineno} {name}()")
     assert not found, f"present/ reads files (give it data instead): {found}"
+
+
+def _our_imports(path: Path, package: Path) -> set[str]:
+    """The modules (first level below ruwaard_analysis) that a file of ours imports."""
+    import ast
+
+    parts = path.relative_to(package).parts
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                names = (node.module or "").split(".")
+                if names[0] != "ruwaard_analysis":
+                    continue
+                names = names[1:]
+            else:
+                names = [*parts[:-1][:len(parts) - node.level],
+                         *(node.module.split(".") if node.module else [])]
+            found |= {names[0]} if names else {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names
+                      if a.name.startswith("ruwaard_analysis.")}
+    return found
+
+
+def test_the_module_table_names_what_each_module_imports():
+    """docs/architecture.md, "Modules": the last column lists every module of ours that the
+    module (or package) imports (the layer contract says what it may)."""
+    import re
+
+    package = ROOT / "src" / "ruwaard_analysis"
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## Modules", 1)[1].split("\n\n", 2)[1]
+    problems = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`") or "everything" in cells[-1]:
+            continue
+        listed = {w.split(".")[0] for w in re.findall(r"[a-z_]+(?:\.[a-z_]+)?", cells[-1])}
+        for name in re.findall(r"`([a-z_]+)(?:\.py|/)`", cells[0]):
+            files = ([package / f"{name}.py"] if (package / f"{name}.py").is_file()
+                     else sorted((package / name).glob("*.py")))
+            inside = {p.stem for p in files}
+            used = set().union(*(_our_imports(p, package) for p in files)) - inside - {name}
+            if used - listed:
+                problems.append(f"{name}: imports {sorted(used - listed)}, not in the table")
+    assert not problems, problems
