@@ -6,11 +6,12 @@ its plugins, styles and every chart inside; no MathJax, system fonts) that opens
 deck reads the same results through the same :class:`~ruwaard_analysis.report_content.Report`
 as the leergeschiedenis: same numbers, labels and disclosure control.
 
-The render is the report's own (:func:`ruwaard_analysis.report.render_document`): from the
-project root, ``quarto render reports/stuurgroep.qmd --to revealjs -P year:YEAR --output-dir
-TMP``, the file moved whole into ``reports/YEAR/``, nothing left beside the sources. The deck
-is in the project's render list (``_quarto.yml``) because Quarto accepts ``--output-dir`` only
-for the documents of a project.
+The render is the report's own (:func:`ruwaard_analysis.report.render_executed`, at the same
+time as the report's two formats): its cells run in a kernel forked from the report's template,
+then Quarto renders the executed notebook in a throw-away project; the file moves whole into
+``reports/YEAR/``, nothing is written beside the sources. By hand, from the project root:
+``quarto render reports/stuurgroep.qmd --to revealjs -P year:YEAR`` gives the same deck (the
+deck is in the project's render list, ``_quarto.yml``).
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ def render_deck(
     The deck's cells read the results of the project in ``project_dir`` (``RUWAARD_ROOT``).
     Raises :class:`~ruwaard_analysis.report.ReportError` when Quarto fails.
     """
-    from .report import ReportError, render_document
+    from .report import ReportError, render_executed
 
     if not (Path(project_dir) / qmd).is_file():
         raise ReportError(f"de bron van de presentatie, {Path(project_dir) / qmd}, ontbreekt")
     target = Path(reports_dir) / str(year) / output_name(year)
     print(f"quarto render: {target.name}", file=sys.stderr)
-    return render_document(qmd, "revealjs", target, quarto_bin=quarto_bin,
-                           project_dir=project_dir, params={"year": int(year)},
-                           env={config.ROOT_ENV: str(Path(project_dir).resolve())})
+    [written] = render_executed([(qmd, "revealjs", target)], quarto_bin=quarto_bin,
+                                project_dir=project_dir, params={"year": int(year)},
+                                env={config.ROOT_ENV: str(Path(project_dir).resolve())})
+    return written
