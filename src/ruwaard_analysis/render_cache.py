@@ -4,17 +4,19 @@ A render depends on: the published results (``data/processed/*/manifest.json``: 
 sha256, the parameters, the packages), the report sources (``_quarto.yml``, everything under
 ``reports/`` that is not generated: the ``.qmd``, ``assets/``, the researchers' texts in
 ``reports/*/tekst/``), the library source, which Quarto renders (its path, size and mtime; no
-``quarto --version`` call, which costs a second) and ``QUARTO_PYTHON``. Their sha256 is the
-render key. After a render, ``reports/YEAR/render.json`` records the key and the sha256 of each
-rendered file; the next ``ruwaard report`` renders again only when the key changed or a
-rendered file is missing or was changed (``--force`` always renders). A failed render needs no
-clean-up here: the record keeps the old key, which no longer matches.
+``quarto --version`` call, which costs a second), ``QUARTO_PYTHON`` and the Python whose kernel
+runs the report's cells (``ruwaard report`` runs them itself, :mod:`.quarto_execute`). Their
+sha256 is the render key. After a render, ``reports/YEAR/render.json`` records the key and the
+sha256 of each rendered file; the next ``ruwaard report`` renders again only when the key
+changed or a rendered file is missing or was changed (``--force`` always renders). A failed
+render needs no clean-up here: the record keeps the old key, which no longer matches.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 from . import config
@@ -67,6 +69,7 @@ def render_key(quarto_bin: str, *, project_dir: Path, processed_dir: Path,
         "library": {rel: sha256_file(p) for rel, p in library_files(library_dir).items()},
         "quarto": quarto_id,
         "quarto_python": os.environ.get("QUARTO_PYTHON"),
+        "cells_python": sys.executable,
         "formats": [list(f) for f in formats],
     })  # fmt: skip
 
