@@ -32,9 +32,10 @@ def _init_worker(
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
     os.environ["PYTHONHASHSEED"] = "0"  # kernels inherit it: deterministic set/dict order
-    from ..import_speed import skip_slow_iri_checker
+    from ..import_speed import skip_papermill_hdfs, skip_slow_iri_checker
 
     skip_slow_iri_checker()  # papermill -> nbformat -> jsonschema
+    skip_papermill_hdfs()  # papermill.iorw -> pyarrow (hdfs:// only)
     if template:
         from .kernels import TEMPLATE_ENV
 
@@ -181,6 +182,9 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             kernel_manager_class=ForkingKernelManager,
             # every cell has finished and its output arrived: no graceful exit to wait for
             shutdown_kernel="immediate",
+            # no IPython history: no writes to the shared ~/.ipython history database (a
+            # pipeline run is no session a researcher wants back), none cut off by the kill
+            extra_arguments=["--HistoryManager.enabled=False"],
         )
     except Exception as exc:  # noqa: BLE001 - turned into a PipelineError by the parent
         result: dict[str, Any] = {
