@@ -30,10 +30,11 @@ def print_comparison(
     without results is named on stderr and left out."""
     from . import years as yoy
     from .present import labels
+    from .results import read_years
 
     out = file if file is not None else sys.stdout
     wanted = sorted({int(year), *(int(y) for y in compare)})
-    by_year = yoy.read_years(wanted, processed_dir=processed_dir)
+    by_year = read_years(wanted, processed_dir=processed_dir)
     if year not in by_year:
         print(
             f"Er zijn nog geen resultaten voor {year}: voer eerst `ruwaard run --year {year}` uit.",
@@ -72,7 +73,7 @@ def print_key_figures(
         return print_comparison(year, compare, processed_dir=processed_dir, file=file)
     out = file if file is not None else sys.stdout
     if compare:  # JSON of every year that has results: {"2016": {...}, "2017": {...}}
-        from .years import read_years
+        from .results import read_years
 
         found = read_years({int(year), *map(int, compare)}, processed_dir=processed_dir)
         if year not in found:

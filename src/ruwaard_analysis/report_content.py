@@ -259,7 +259,7 @@ class Report:
 
     def over_years(self):
         """This year's key figures and those of every earlier year whose results exist,
-        ``{year: years.YearFigures}`` in year order (``ResultsFolder.over_years``)."""
+        ``{year: results.YearFigures}`` in year order (``ResultsFolder.over_years``)."""
         return self.results.over_years()
 
     def door_de_jaren_tekst(self) -> str:

@@ -164,12 +164,11 @@ class ResultsFolder:
 
     def over_years(self):
         """This year's key figures and those of every earlier year whose results exist
-        (beside this year's results folder), ``{year: years.YearFigures}`` in year order."""
-        from . import years
+        (beside this year's results folder), ``{year: results.YearFigures}`` in year order."""
+        from .years import earlier_years
 
-        found = years.read_years(years.earlier_years(self.year),
-                                 processed_dir=self.results_dir.parent)
-        found[self.year] = years.YearFigures(self.year, self.key_figures, self.min_cell_size)
+        found = results.read_years(earlier_years(self.year), processed_dir=self.results_dir.parent)
+        found[self.year] = results.YearFigures(self.year, self.key_figures, self.min_cell_size)
         return dict(sorted(found.items()))
 
     def has(self, name: str) -> bool:

@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +273,36 @@ def read_manifest(
 ) -> dict[str, Any]:
     """The manifest of a year: input checksums, parameters, versions, commit, notebooks."""
     return _read_json(_results_folder(year_or_dir, processed_dir) / MANIFEST_FILE)
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The published key figures of one year and the minimum cell size of its run."""
+
+    year: int
+    figures: Mapping[str, Mapping[str, Any]]
+    min_cell_size: int = config.MIN_CELL_SIZE
+
+
+def read_years(
+    years: Iterable[int], processed_dir: Path = config.PROCESSED_DIR
+) -> dict[int, YearFigures]:
+    """The key figures of each of ``years`` that has results under ``processed_dir`` (with the
+    minimum cell size of that year's run), in year order; years without results are left out
+    (year over year: ``years.py``)."""
+    found: dict[int, YearFigures] = {}
+    for year in sorted(set(int(y) for y in years)):
+        try:
+            figures = read_key_figures(year, processed_dir=processed_dir)
+        except ResultsNotFoundError:
+            continue
+        try:
+            params = read_manifest(year, processed_dir=processed_dir).get("parameters") or {}
+            min_cell = int(params.get("min_cell_size") or config.MIN_CELL_SIZE)
+        except (RuwaardError, TypeError, ValueError):
+            min_cell = config.MIN_CELL_SIZE
+        found[year] = YearFigures(year, figures, min_cell)
+    return found
 
 
 def figure_path(

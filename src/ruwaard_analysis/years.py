@@ -7,20 +7,20 @@ people than that year's minimum cell size) shows "–" in that year, and no chan
 from it.
 
 Used by ``ruwaard numbers --year Y --compare X``, the report's section "Door de jaren" and the
-stuurgroep deck. :func:`read_years` reads; every other function takes data and returns data.
+stuurgroep deck. ``results.read_years`` reads the years (``YearFigures``); every function here
+takes data and returns data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from . import config
 from .catalogue import in_display_order
+from .results import YearFigures
 
 # The key figures that tell the story over the years (the "Door de jaren" chart): cases and
 # analyses growing, wellbeing before and after, the mean saving.
@@ -36,39 +36,7 @@ TREND_FIGURES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class YearFigures:
-    """The published key figures of one year and the minimum cell size of its run."""
-
-    year: int
-    figures: Mapping[str, Mapping[str, Any]]
-    min_cell_size: int = config.MIN_CELL_SIZE
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_years(
-    years: Iterable[int], processed_dir: Path = config.PROCESSED_DIR
-) -> dict[int, YearFigures]:
-    """The key figures of each of ``years`` that has results under ``processed_dir``,
-    in year order; years without results are left out."""
-    from .errors import RuwaardError
-    from .results import ResultsNotFoundError, read_key_figures, read_manifest
-
-    found: dict[int, YearFigures] = {}
-    for year in sorted(set(int(y) for y in years)):
-        try:
-            figures = read_key_figures(year, processed_dir=processed_dir)
-        except ResultsNotFoundError:
-            continue
-        try:
-            params = read_manifest(year, processed_dir=processed_dir).get("parameters") or {}
-            min_cell = int(params.get("min_cell_size") or config.MIN_CELL_SIZE)
-        except (RuwaardError, TypeError, ValueError):
-            min_cell = config.MIN_CELL_SIZE
-        found[year] = YearFigures(year, figures, min_cell)
-    return found
+# --------------------------------------------------------------------------- which years
 
 
 def earlier_years(year: int) -> range:

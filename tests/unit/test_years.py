@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ruwaard_analysis import numbers, years
+from ruwaard_analysis import numbers, results, years
 from ruwaard_analysis.present import fmt
 
 
@@ -102,7 +102,7 @@ def test_numbers_compare_without_the_main_year_fails(tmp_path, capsys):
 def test_read_years_reads_min_cell_size_per_year(tmp_path):
     _write_year(tmp_path, 2016, {"x": _fig(6, 6)}, min_cell=10)
     _write_year(tmp_path, 2017, {"x": _fig(12, 12)})
-    found = years.read_years([2015, 2016, 2017], processed_dir=tmp_path)
+    found = results.read_years([2015, 2016, 2017], processed_dir=tmp_path)
     assert list(found) == [2016, 2017]
     assert found[2016].min_cell_size == 10
     display, _ = years.comparison_display(found)
