@@ -70,7 +70,36 @@ def _split_preamble(text: str) -> tuple[str, int]:
             return text, skipped
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
+_HEAD_BYTES = 64 * 1024  # enough to hold any preamble and the header line
+
+
+def _read_csv(path: Path) -> pl.DataFrame | pl.LazyFrame:
+    """A CSV file as text columns with the line column.
+
+    The common file (UTF-8, no blank or ``sep=`` lines before the header) is scanned by
+    polars straight from disk, lazily, so that :func:`read_raw` strips and checks it in
+    the same pass without a copy of the file in memory; anything else, or a file polars
+    cannot read (not UTF-8, ragged lines), takes :func:`_read_csv_text`, which names the
+    line and column of the problem.
+    """
+    with path.open("rb") as f:
+        head = f.read(_HEAD_BYTES)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not a character cut off at the end of the head
+            return _read_csv_text(path)
+        text = head[: exc.start].decode("utf-8-sig")
+    body, skipped = _split_preamble(text)
+    header = body.partition("\n")[0]
+    if skipped or not header.strip() or "\n" not in body:
+        return _read_csv_text(path)
+    separator = max((";", ",", "\t"), key=header.count)
+    return pl.scan_csv(path, separator=separator, infer_schema=False).with_row_index(
+        LINE, offset=2)
+
+
+def _read_csv_text(path: Path) -> pl.DataFrame:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -197,8 +226,9 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     if sheet is not None and suffix != ".xlsx":
         raise _fail(path.name, "bestandsformaat", "alleen een Excel-bestand heeft werkbladen")
     try:
-        df = (_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path)
-              ).with_columns(pl.col(LINE).cast(pl.Int64))
+        df = _cleaned(_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path))
+    except pl.exceptions.PolarsError:  # a scanned CSV that polars cannot read after all
+        df = _cleaned(_read_csv_text(path))
     except PermissionError:
         raise _fail(path.name, "bestand_onleesbaar",
                     "geen leesrechten voor dit bestand; vraag de beheerder van de map om "
@@ -207,19 +237,26 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
         raise _fail(path.name, "bestand_onleesbaar",
                     f"bestand kan niet gelezen worden: {exc.strerror or exc}") from None
     data_cols = [c for c in df.columns if c != LINE]
-    df = df.rename({c: c.strip() for c in data_cols}).with_columns(
-        pl.col(c.strip()).cast(pl.String).str.strip_chars().replace("", None)
-        for c in data_cols)
-    data_cols = [c.strip() for c in data_cols]
     # Excel leaves unnamed, empty columns after the data; they carry nothing.
     empty_unnamed = [c for c in data_cols
                      if (c == "" or c.startswith("__UNNAMED__") or c.startswith("_duplicated_"))
                      and df.get_column(c).null_count() == df.height]
-    df = df.drop(empty_unnamed)
-    data_cols = [c for c in data_cols if c not in empty_unnamed]
+    return df.drop(empty_unnamed)
+
+
+def _cleaned(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Headers and values stripped, empty values null, rows of only empty cells left out:
+    one lazy pass (a scanned CSV is read, cleaned and filtered without a second copy)."""
+    lf = frame.lazy()
+    data_cols = [c for c in lf.collect_schema().names() if c != LINE]
+    stripped = [c.strip() for c in data_cols]
+    lf = lf.select(
+        pl.col(LINE).cast(pl.Int64),
+        *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(new)
+          for c, new in zip(data_cols, stripped, strict=True)])
     if data_cols:
-        df = df.filter(~pl.all_horizontal(pl.col(data_cols).is_null()))
-    return df
+        lf = lf.filter(~pl.all_horizontal(pl.col(stripped).is_null()))
+    return lf.collect()
 
 
 # --------------------------------------------------------------------------- headers

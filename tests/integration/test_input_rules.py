@@ -255,14 +255,22 @@ def test_dangling_symlink_is_reported(folder):
 
 def test_unreadable_file_is_a_problem_with_the_others_not_a_traceback(folder, monkeypatch,
                                                                       capsys):
-    real = Path.read_bytes
+    real_bytes, real_open = Path.read_bytes, Path.open
 
-    def read_bytes(self):
+    def refuse(self):
         if self.name == "visitors.csv":
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+
+    def read_bytes(self):
+        refuse(self)
+        return real_bytes(self)
+
+    def open_(self, *args, **kwargs):  # the CSV reader reads the head of the file first
+        refuse(self)
+        return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     line = append(folder / "cases.csv", "C0009,2017-13-01,2017,,true,false,false,false,true,")
     problems = problems_of(folder)
     [p] = find(problems, "bestand_onleesbaar")
