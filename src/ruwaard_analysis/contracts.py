@@ -436,8 +436,12 @@ def _column_check(test: Callable[[pl.Expr], pl.Expr], name: str) -> pa.Check:
     return pa.Check(lambda data: data.lazyframe.select(test(pl.col(data.key))), name=name)
 
 
-def pandera_schema(contract: Contract) -> pa.DataFrameSchema:
-    """The pandera schema of a typed frame (canonical columns; the line column may be present)."""
+def pandera_schema(contract: Contract, *, unique: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of a typed frame (canonical columns; the line column may be present).
+
+    ``unique=False`` leaves out the uniqueness rules (:func:`validate_frame` checks those
+    itself, faster on millions of rows).
+    """
     columns = {}
     for c in contract.columns:
         checks = []
@@ -449,7 +453,8 @@ def pandera_schema(contract: Contract) -> pa.DataFrameSchema:
         if c.pattern is not None:
             checks.append(_column_check(lambda e, p=c.pattern: e.str.contains(p), "patroon"))
         columns[c.name] = pa.Column(c.dtype, checks, nullable=not c.required)
-    rules = [*map(_unique_rule, contract.unique), *contract.row_rules]
+    rules = [*map(_unique_rule, contract.unique), *contract.row_rules] if unique \
+        else list(contract.row_rules)
     frame_checks = [
         pa.Check(lambda data, r=r: data.lazyframe.select(r.expr().fill_null(True)), name=str(i))
         for i, r in enumerate(rules)
@@ -487,15 +492,15 @@ def _column_message(col: Col, check: str, value: object) -> tuple[str, str]:
 
 def validate_frame(df: pl.DataFrame, contract: Contract, file: str) -> list[Problem]:
     """Every broken rule of one typed frame (with :data:`LINE`), as problems; never raises."""
-    schema = pandera_schema(contract)
+    problems = duplicate_problems(df, contract, file)
+    schema = pandera_schema(contract, unique=False)
     try:
         schema.validate(df, lazy=True)
-        return []
+        return problems
     except SchemaErrors as exc:
         failures = exc.failure_cases
-    rules = [*map(_unique_rule, contract.unique), *contract.row_rules]
+    rules = list(contract.row_rules)
     lines = df.get_column(LINE)
-    problems = []
     for fc in failures.iter_rows(named=True):
         idx = fc["index"]
         row = int(lines[idx]) if idx is not None else None
@@ -512,12 +517,33 @@ def validate_frame(df: pl.DataFrame, contract: Contract, file: str) -> list[Prob
     return problems
 
 
+def duplicate_problems(df: pl.DataFrame, contract: Contract, file: str) -> list[Problem]:
+    """Rows that repeat the unique key of another row (every row of the repeat is reported,
+    as :func:`_unique_rule` says). Rows whose key hashes collide with no other row's are
+    unique for certain (found by sorting the hashes: faster than a hash table of ten million
+    keys); the exact comparison runs only on the rest (none, usually)."""
+    problems = []
+    for columns in contract.unique:
+        rule = _unique_rule(columns)
+        hashes = df.select(pl.struct(columns).hash()).to_series()
+        ordered = hashes.sort()
+        repeated_hashes = ordered.filter(ordered == ordered.shift(1))
+        if repeated_hashes.len() == 0:
+            continue
+        maybe = df.filter(hashes.is_in(repeated_hashes.implode()))
+        repeated = maybe.filter(pl.struct(columns).is_duplicated()).get_column(LINE)
+        problems += [Problem(file, rule.rule, rule.message, int(line), rule.column)
+                     for line in repeated]
+    return problems
+
+
 # --------------------------------------------------------------------------- cross-table rules
 
 
 def _rows_not_in(child: pl.DataFrame, parent: pl.DataFrame, key: str) -> pl.DataFrame:
-    return child.filter(pl.col(key).is_not_null()).join(
-        parent.select(key).unique(), on=key, how="anti")
+    """(key, line) of the rows of ``child`` whose key is not in ``parent``."""
+    return (child.lazy().select(key, LINE).filter(pl.col(key).is_not_null())
+            .join(parent.lazy().select(key).unique(), on=key, how="anti").collect())
 
 
 def _order_problems(wellbeing: pl.DataFrame, file: str) -> list[Problem]:
