@@ -64,6 +64,16 @@ def _rows(results: dict) -> list[str]:
                     f"{_n(c['straightforward_best_s'])} s, "
                     f"{c['straightforward_peak_rss_mb']:.0f} MB (pandas) | "
                     f"{_n(c['speedup'], 1)}x | < 5 s, < 2 GB | {yes(c['meets_5s_2gb'])} |")
+    sc = results.get("scale")
+    if sc:
+        lines = f"{sc['n_lines']:_}".replace("_", ".")
+        rows.append(f"| `scale` | validate (privacy scan, contracts, rules between files) + "
+                    f"pricing + per case + per payer, {lines} cost lines | "
+                    f"{_n(sc['ours_wall_s'])} s ({_n(sc['ours_cpu_s'], 1)} s CPU), "
+                    f"{sc['ours_peak_rss_mb']:.0f} MB | {_n(sc['pandas_wall_s'])} s "
+                    f"({_n(sc['pandas_cpu_s'], 1)} s CPU), {sc['pandas_peak_rss_mb']:.0f} MB "
+                    f"(pandas) | {_n(sc['ratio'], 1)}x | <= 10 s, <= 4 GB | "
+                    f"{yes(sc['meets_10s_4gb'])} |")
     p = results.get("pipeline")
     if p:
         rows.append(f"| `pipeline` | cold `ruwaard run --year {p['year']}` | "
