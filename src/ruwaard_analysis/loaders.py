@@ -688,8 +688,26 @@ def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = 
     privacy = scan_identifiers(raw, file, numeric_columns=_numeric_headers(raw, contract))
     if sheet is None and path.suffix.lower() == ".xlsx":
         privacy += scan_other_sheets(path, used=sheet_names(path)[:1])
-    if privacy:
-        return None, None, privacy
+    if not privacy:
+        return _check_table(key, path, sheet, export, raw)
+    # Refused, and the researcher still hears of every other problem in this run; the
+    # columns that identify people are replaced by a stand-in that keeps equal values equal
+    # (for the uniqueness rules) and nothing of them is shown: no problem names them twice.
+    flagged = {p.column for p in privacy if p.sheet is None and p.column in raw.columns}
+    lookup = contract.header_map()
+    hidden = flagged | {lookup.get(normalize_name(c)) for c in flagged}
+    stand_in = raw.with_columns(
+        (pl.lit("privacy-") + pl.col(c).hash().cast(pl.String)).alias(c) for c in flagged)
+    _, _, others = _check_table(key, path, sheet, export, stand_in)
+    return None, None, privacy + [p for p in others if p.column not in hidden]
+
+
+def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | None,
+                 raw: pl.DataFrame
+                 ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+    """:func:`_check` after the privacy gate: headers, types, contract, areas, export date."""
+    file = path.name
+    contract = CONTRACTS[key]
     if raw.height == 0:
         if sheet is not None:  # an empty worksheet of a workbook adds nothing
             return _empty_frame(contract), _empty_frame(contract), []
@@ -820,7 +838,7 @@ def _check_located(key: str, path: Path, sheet: str | None, export: ExportDate |
 def _load_checked(key: str, path: Path) -> pl.DataFrame:
     df, problems = check_file(key, path)
     if problems:
-        privacy = all(p.rule.startswith("privacy_") for p in problems)
+        privacy = any(p.rule.startswith("privacy_") for p in problems)  # refused, whatever else
         raise (PrivacyError if privacy else DataValidationError)(problems)
     assert df is not None
     return df.drop(LINE)
@@ -1290,7 +1308,7 @@ def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, 
     """
     frames, problems = _collect(Path(folder), sources)
     if problems:
-        privacy = all(p.rule.startswith("privacy_") for p in problems)
+        privacy = any(p.rule.startswith("privacy_") for p in problems)  # refused, whatever else
         raise (PrivacyError if privacy else DataValidationError)(problems)
     return {key: df.drop(LINE) for key, df in frames.items()}
 

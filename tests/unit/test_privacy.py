@@ -107,8 +107,11 @@ def test_loader_refuses_a_file_with_identifiers(tmp_path):
     path.write_text(text)
     with pytest.raises(PrivacyError) as exc:
         loaders.load_wellbeing(path)
+    # refused for the identifier, and told in the same run what else is wrong (#12): with the
+    # column removed, the file still needs its pseudonymous case column
     assert [(p.file, p.rule, p.column) for p in exc.value.problems] == [
-        ("wellbeing.csv", "privacy_bsn", "bsn")]
+        ("wellbeing.csv", "privacy_bsn", "bsn"), ("wellbeing.csv", "ontbrekende_kolom", "case_id")]
+    assert "111222333" not in str(exc.value)
 
 
 def test_loader_refuses_identifying_values_in_an_allowed_column(tmp_path):
@@ -124,3 +127,24 @@ def test_loader_refuses_identifying_values_in_an_allowed_column(tmp_path):
 def test_valid_fixtures_pass_the_gate():
     for path in sorted(VALID.glob("*.csv")):
         assert privacy.scan_identifiers(loaders.read_raw(path), path.name) == [], path.name
+
+
+def test_a_refused_file_reports_its_other_problems_without_the_identifying_value(tmp_path):
+    """#12: the privacy gate no longer stops the other checks of the file; the identifying
+    column is checked through a stand-in, so no problem shows its values."""
+    text = (VALID / "cases.csv").read_text()
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[0] = "bsn 111222333"  # an identifier in the case column
+    second = lines[2].split(",")
+    second[header.index("mdo_date")] = "2017-13-01"  # and a date that does not exist
+    path = tmp_path / "cases.csv"
+    path.write_text("\n".join([lines[0], ",".join(first), ",".join(second), *lines[3:]]) + "\n")
+    with pytest.raises(PrivacyError) as exc:
+        loaders.load_cases(path)
+    found = {(p.rule, p.row, p.column) for p in exc.value.problems}
+    assert ("privacy_bsn", 2, "case_id") in found
+    assert ("type", 3, "mdo_date") in found
+    assert all(p.column != "case_id" for p in exc.value.problems if p.rule != "privacy_bsn")
+    assert "111222333" not in str(exc.value)
