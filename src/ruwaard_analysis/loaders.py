@@ -183,6 +183,35 @@ def xlsx_header(path: Path, sheet: str | None = None) -> tuple[int, dict[str, st
         workbook.close()
 
 
+def xlsx_text_cells(path: Path, sheet: str | None, headers: set[str]) -> dict[str, list[int]]:
+    """Per header in ``headers``: the spreadsheet rows whose cell holds text, not a number.
+
+    Excel keeps the type of each cell: ``510.000`` typed as text is not the number 510000
+    nor 510 (calamine hands both to us as the same string), so a text cell in a numeric
+    column is read with the rules of a text file (:func:`number_modes`).
+    """
+    import openpyxl
+
+    if not headers:
+        return {}
+    header_row, letters = xlsx_header(path, sheet)
+    from openpyxl.utils import column_index_from_string
+
+    index = {h: column_index_from_string(letters[h]) - 1 for h in headers if h in letters}
+    found: dict[str, list[int]] = {h: [] for h in index}
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = workbook.worksheets[0] if sheet is None else workbook[sheet]
+        for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
+                                     start=header_row + 1):
+            for h, i in index.items():
+                if i < len(row) and isinstance(row[i], str) and row[i].strip():
+                    found[h].append(number)
+    finally:
+        workbook.close()
+    return {h: rows for h, rows in found.items() if rows}
+
+
 def _as_text(s: pl.Series) -> pl.Series:
     """A typed Parquet column as the text a CSV export of it would hold."""
     if s.dtype == pl.Date:
@@ -482,17 +511,33 @@ def _typed_column(df: pl.DataFrame, c: Col, modes: dict[str, str]) -> pl.Series:
 
 
 def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bool = True,
-                 keep_bad_rows: bool = False) -> tuple[pl.DataFrame, list[Problem]]:
+                 keep_bad_rows: bool = False, text_cells: dict[str, list[int]] | None = None
+                 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Text columns to the contract's dtypes; every value that does not parse is a problem.
 
     Rows with such a value are left out of the returned frame (the problems say why),
     so the contract checks that follow do not report them a second time; with
     ``keep_bad_rows`` they stay, the value that did not parse empty (for the rules
     between files, which must see every case). ``textual``: the file is text (CSV), where
-    ``510.000`` may be ambiguous (:func:`number_modes`).
+    ``510.000`` may be ambiguous (:func:`number_modes`). ``text_cells``: in a typed file
+    (Excel), the lines per number column whose cell is text; those cells are read with the
+    rules of a text file, decided on the text cells alone (``1.234,5`` is 1234,5; a lone
+    ``510.000`` is refused as ambiguous), never as the number another reading would give.
     """
-    modes = number_modes(df, contract, textual)
-    typed = df.with_columns(_typed_column(df, c, modes) for c in contract.columns)
+    numbers = {c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None}
+    masks = {c: pl.col(LINE).is_in(lines) for c, lines in (text_cells or {}).items()
+             if c in numbers}
+    # number cells and text cells each decide their own reading
+    modes = number_modes(df.with_columns(
+        pl.when(~mask).then(pl.col(c)).alias(c) for c, mask in masks.items()), contract, textual)
+    text_modes = number_modes(df.select(LINE, *[
+        pl.when(masks[c.name]).then(pl.col(c.name)).alias(c.name) if c.name in masks
+        else pl.lit(None, pl.String).alias(c.name) for c in contract.columns]),
+        contract, textual=True) if masks else {}
+    typed = df.with_columns(
+        (pl.when(masks[c.name]).then(_number(c.name, text_modes[c.name]))
+         .otherwise(_number(c.name, modes[c.name])).alias(c.name)) if c.name in masks
+        else _typed_column(df, c, modes) for c in contract.columns)
     bad = pl.DataFrame({c.name: df.get_column(c.name).is_not_null()
                         & typed.get_column(c.name).is_null() for c in contract.columns})
     problems = []
@@ -500,7 +545,10 @@ def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bo
         mask = bad.get_column(c.name)
         if not mask.any():
             continue
-        rows = df.filter(mask).select(LINE, _why(c, modes.get(c.name)).alias("why"))
+        why = _why(c, modes.get(c.name))
+        if c.name in masks:
+            why = pl.when(masks[c.name]).then(_why(c, text_modes[c.name])).otherwise(why)
+        rows = df.filter(mask).select(LINE, why.alias("why"))
         for line, why in rows.iter_rows():
             rule, message = why.split("|", 1)
             problems.append(Problem(file, rule, message, line, c.name))
@@ -733,16 +781,27 @@ def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | N
         df, label_problems = _fill_indicator_labels(df, file)
         problems += label_problems
     textual = path.suffix.lower() == ".csv"
+    text_cells = _xlsx_text_cells(path, sheet, raw, contract) \
+        if path.suffix.lower() == ".xlsx" else None
     every_row, type_problems = type_columns(df, contract, file, textual=textual,
-                                            keep_bad_rows=True)
-    typed, _ = type_columns(df, contract, file, textual=textual) if type_problems \
-        else (every_row, [])
+                                            keep_bad_rows=True, text_cells=text_cells)
+    typed, _ = type_columns(df, contract, file, textual=textual, text_cells=text_cells) \
+        if type_problems else (every_row, [])
     problems += type_problems + validate_frame(typed, contract, file)
     problems += _area_problems(typed, contract, file)
     problems += _export_problems(typed, contract, file, export or export_date(path))
     if problems:
         return None, every_row, _sorted(problems)
     return typed, every_row, []
+
+
+def _xlsx_text_cells(path: Path, sheet: str | None, raw: pl.DataFrame, contract: Contract
+                     ) -> dict[str, list[int]]:
+    """The text cells of the worksheet's number columns, by canonical column name."""
+    lookup = contract.header_map()
+    headers = _numeric_headers(raw, contract)
+    return {lookup[normalize_name(h)]: rows
+            for h, rows in xlsx_text_cells(path, sheet, set(headers)).items()}
 
 
 def _numeric_headers(raw: pl.DataFrame, contract: Contract) -> frozenset[str]:

@@ -140,3 +140,27 @@ def test_a_plain_xlsx_named_after_a_source_still_reads_its_first_sheet(tmp_path)
         WELLBEING_HEADER, ["A-1", "voormeting", date(2017, 2, 27), 5]]})
     assert sheets.file_sources(tmp_path / "wellbeing.xlsx") == ("wellbeing",)
     assert loaders.load_wellbeing(tmp_path / "wellbeing.xlsx")["score"].to_list() == [5.0]
+
+
+def cost_lines_workbook(path: Path, quantities: list) -> Path:
+    """cost_lines.xlsx, one line per quantity (a str is a text cell, a number a number cell)."""
+    return workbook(path, {"kostenregels": [
+        ["case_id", "scenario", "item_code", "quantity"],
+        *([f"A-{i}", "huidig", "huisarts_consult", q] for i, q in enumerate(quantities))]})
+
+
+def test_a_text_cell_in_a_number_column_is_read_with_the_dutch_rules(tmp_path):
+    """#12: Excel says which cells are text; '1.234,5' typed as text is 1234,5, and a number
+    cell 7.5 stays 7.5 (calamine gives both as strings; before, text was read with a point)."""
+    path = cost_lines_workbook(tmp_path / "cost_lines.xlsx", ["1.234,5", 7.5, 12])
+    df = loaders.load_cost_lines(path)
+    assert df["quantity"].to_list() == [1234.5, 7.5, 12.0]
+
+
+def test_an_ambiguous_text_cell_in_a_number_column_is_refused_not_read_as_510(tmp_path):
+    path = cost_lines_workbook(tmp_path / "cost_lines.xlsx", ["510.000", 7.5])
+    frame, problems = loaders.check_file("cost_lines", path)
+    assert frame is None
+    [p] = problems
+    assert (p.file, p.sheet, p.row, p.column, p.cell, p.rule) == (
+        "cost_lines.xlsx", "kostenregels", 2, "quantity", "D2", "dubbelzinnig_getal")
