@@ -1,0 +1,245 @@
+"""Typing the text columns of a file: Dutch and English numbers (with the ambiguous
+``510.000`` refused), dates, ja/nee, category values; every value that does not parse is a
+problem naming its line and column.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..contracts import (
+    LINE,
+    Col,
+    Contract,
+    normalize_name,
+)
+from ..errors import Problem
+
+_TRUE = ("ja", "j", "true", "waar", "1", "1.0", "yes", "y", "x")
+_FALSE = ("nee", "n", "false", "onwaar", "0", "0.0", "no")
+
+
+
+# Dutch thousands grouping or decimals? ``510.000`` alone could be either; ``1.600.000`` can
+# only group thousands; ``7.5``, ``0.125`` or ``12.3456`` can only be decimals.
+_AMBIGUOUS = r"^[-+]?[1-9]\d{0,2}\.\d{3}$"
+_GROUPED = r"^[-+]?[1-9]\d{0,2}(\.\d{3}){2,}(,\d+)?$"
+_POINT_DECIMAL = r"^[-+]?(\d*\.(\d{1,2}|\d{4,})|0\.\d+)([eE][-+]?\d+)?$"
+_AMBIGUOUS_INT = r"^[-+]?[1-9]\d{0,2}(,\d{3})+$"  # 13,100: English thousands or decimals?
+
+
+def _clean_number(col: str) -> pl.Expr:
+    return pl.col(col).str.replace_all(r"[€\s\u00a0]", "")
+
+
+def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True) -> dict[str, str]:
+    """How each number column of a text file is read: ``dutch`` (decimal comma, points group
+    thousands), ``point`` (decimal point) or ``refuse`` (values like ``510.000`` are refused
+    as ambiguous, the rest read with a decimal point).
+
+    A column decides by itself when it can (a comma or ``1.600.000``: dutch; ``7.5``:
+    point); a column whose only points are ambiguous follows the other number columns of
+    the file, and is refused when they do not tell either. Typed sources (``textual=False``:
+    Excel cells and Parquet, which hold numbers, not text) are never ambiguous.
+    """
+    floats = [c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None]
+    if not floats or df.height == 0:
+        return dict.fromkeys(floats, "point")
+    tests = {"comma": lambda v: v.str.contains(",", literal=True),
+             "grouped": lambda v: v.str.contains(_GROUPED),
+             "ambiguous": lambda v: v.str.contains(_AMBIGUOUS),
+             "decimal": lambda v: v.str.contains(_POINT_DECIMAL)}
+    seen = {}
+    for c in floats:
+        row = _distinct(df, c).select(test(_clean_number(c)).any().alias(t)
+                                      for t, test in tests.items()).row(0, named=True)
+        seen[c] = {t: bool(row[t]) for t in tests}
+    modes = {}
+    for c, has in seen.items():
+        if has["comma"] or (has["grouped"] and not has["decimal"]):
+            modes[c] = "dutch"
+        elif has["decimal"] or not has["ambiguous"] or not textual:
+            modes[c] = "point"
+        else:
+            modes[c] = "unsure"
+    dutch = any(m == "dutch" for m in modes.values())
+    point = any(seen[c]["decimal"] for c in floats)
+    for c, m in modes.items():
+        if m == "unsure":
+            modes[c] = "dutch" if dutch and not point else "point" if point and not dutch \
+                else "refuse"
+    return modes
+
+
+def _number(col: str, mode: str) -> pl.Expr:
+    v = _clean_number(col)
+    if mode == "dutch":  # decimal comma; a point may only group thousands (1.234,5)
+        ok = v.str.contains(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+        v = v.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    else:
+        ok = v.str.contains(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+        if mode == "refuse":
+            ok = ok & ~v.str.contains(_AMBIGUOUS)
+    x = pl.when(ok).then(v).cast(pl.Float64, strict=False)
+    return pl.when(x.is_finite()).then(x)  # 1e309 is not a number anyone measured
+
+
+def _integer(col: str) -> pl.Expr:
+    """Whole numbers: ``13100``, ``13.100`` (Dutch thousands), ``12,0`` / ``12.00`` (a number
+    program's decimals); never ``12.000`` as 12, and ``13,100`` is refused as ambiguous."""
+    v = pl.col(col).str.replace_all(r"[\s\u00a0]", "")
+    grouped = v.str.contains(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")
+    zero_decimals = v.str.contains(r"^[-+]?\d+[.,]0{1,2}$")
+    plain = v.str.contains(r"^[-+]?\d+$")
+    return (pl.when(grouped).then(v.str.replace_all(".", "", literal=True))
+            .when(zero_decimals).then(v.str.replace(r"[.,]0{1,2}$", ""))
+            .when(plain).then(v)).cast(pl.Int64, strict=False)
+
+
+def _date(col: str) -> pl.Expr:
+    v = pl.col(col).str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    iso = v.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    dutch = v.str.replace_all("/", "-", literal=True).str.strptime(pl.Date, "%d-%m-%Y",
+                                                                      strict=False)
+    iso_shape = v.str.contains(r"^\d{4}-\d{1,2}-\d{1,2}$")
+    nl_shape = v.str.contains(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
+    return pl.when(iso_shape).then(iso).when(nl_shape).then(dutch)
+
+
+def _boolean(col: str) -> pl.Expr:
+    mapping = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+    return pl.col(col).str.to_lowercase().replace_strict(mapping, default=None,
+                                                         return_dtype=pl.Boolean)
+
+
+def _category(col: str, c: Col) -> pl.Expr:
+    mapping = {normalize_name(v): v for v in c.allowed or ()}
+    mapping |= {normalize_name(k): v for k, v in c.value_aliases.items()}
+    norm = (pl.col(col).str.normalize("NFKD").str.replace_all(r"\p{M}", "")
+            .str.to_lowercase().str.replace_all(r"[^a-z0-9+]+", "_").str.strip_chars("_"))
+    return norm.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+_EXPECT = {
+    pl.Float64: "geen getal (bijv. 7,5 of 7.5)",
+    pl.Int64: "geen geheel getal",
+    pl.Date: "geen geldige datum (verwacht 2017-02-28 of 28-02-2017)",
+    pl.Boolean: "geen ja/nee-waarde (ja/nee, true/false, 1/0, waar/onwaar)",
+}
+
+
+def _typed_expr(c: Col, modes: dict[str, str]) -> pl.Expr:
+    if c.allowed is not None:
+        return _category(c.name, c)
+    if c.dtype == pl.Float64:
+        return _number(c.name, modes[c.name])
+    if c.dtype == pl.Int64:
+        return _integer(c.name)
+    if c.dtype == pl.Date:
+        return _date(c.name)
+    if c.dtype == pl.Boolean:
+        return _boolean(c.name)
+    return pl.col(c.name)
+
+
+_AMBIGUOUS_WHY = ("dubbelzinnig: duizendtallen of decimalen? Schrijf het getal zonder "
+                  "scheidingstekens voor duizendtallen (510000) of met een decimale komma "
+                  "(510,000 of 510,5)")
+
+
+def _why(c: Col, mode: str | None) -> pl.Expr:
+    """(rule, message) of a value of column ``c`` that did not parse, as an expression."""
+    v = _clean_number(c.name)
+    if c.allowed is not None:
+        return pl.format("{}|'{}': onbekende waarde; toegestaan: " + ", ".join(c.allowed),
+                         pl.lit("toegestane_waarden"), pl.col(c.name))
+    default = pl.format("type|'{}' is " + _EXPECT[c.dtype], pl.col(c.name))
+    if c.dtype == pl.Float64:
+        infinite = v.cast(pl.Float64, strict=False).is_infinite() | v.str.contains(
+            r"(?i)^[-+]?(nan|inf|infinity)$")
+        ambiguous = v.str.contains(_AMBIGUOUS) if mode == "refuse" else pl.lit(False)
+        return (pl.when(ambiguous).then(pl.format("dubbelzinnig_getal|'{}' is " + _AMBIGUOUS_WHY,
+                                                  pl.col(c.name)))
+                .when(infinite).then(pl.format("type|'{}' is geen eindig getal", pl.col(c.name)))
+                .otherwise(default))
+    if c.dtype == pl.Int64:
+        return (pl.when(v.str.contains(_AMBIGUOUS_INT))
+                .then(pl.format("dubbelzinnig_getal|'{}' is " + _AMBIGUOUS_WHY, pl.col(c.name)))
+                .otherwise(default))
+    return default
+
+
+# A column that repeats its values (a scenario, a date, an amount in whole euros) is typed on
+# its distinct values and mapped back: the parsing (regular expressions, Unicode
+# normalisation) then runs a few thousand times instead of ten million.
+_DISTINCT_FROM_ROWS = 10_000
+_DISTINCT_SHARE = 4  # at most one distinct value per this many rows
+
+
+def _distinct(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    """The column's distinct values (for tests whose answer is ``any``), or the column."""
+    if df.height < _DISTINCT_FROM_ROWS:
+        return df.select(col)
+    return df.select(pl.col(col).unique())
+
+
+def _typed_column(df: pl.DataFrame, c: Col, modes: dict[str, str]) -> pl.Series:
+    """Column ``c`` of the text frame typed by :func:`_typed_expr` (a value-by-value parse)."""
+    expr = _typed_expr(c, modes).cast(c.dtype).alias(c.name)
+    if c.dtype == pl.String and c.allowed is None:
+        return df.get_column(c.name)
+    values = df.get_column(c.name)
+    if values.len() >= _DISTINCT_FROM_ROWS:
+        distinct = values.unique()
+        if distinct.len() * _DISTINCT_SHARE <= values.len():
+            typed = distinct.to_frame().select(expr).to_series()
+            return values.replace_strict(distinct, typed, return_dtype=c.dtype)
+    return df.select(expr).to_series()
+
+
+def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bool = True,
+                 keep_bad_rows: bool = False, text_cells: dict[str, list[int]] | None = None
+                 ) -> tuple[pl.DataFrame, list[Problem]]:
+    """Text columns to the contract's dtypes; every value that does not parse is a problem.
+
+    Rows with such a value are left out of the returned frame (the problems say why),
+    so the contract checks that follow do not report them a second time; with
+    ``keep_bad_rows`` they stay, the value that did not parse empty (for the rules
+    between files, which must see every case). ``textual``: the file is text (CSV), where
+    ``510.000`` may be ambiguous (:func:`number_modes`). ``text_cells``: in a typed file
+    (Excel), the lines per number column whose cell is text; those cells are read with the
+    rules of a text file, decided on the text cells alone (``1.234,5`` is 1234,5; a lone
+    ``510.000`` is refused as ambiguous), never as the number another reading would give.
+    """
+    numbers = {c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None}
+    masks = {c: pl.col(LINE).is_in(lines) for c, lines in (text_cells or {}).items()
+             if c in numbers}
+    # number cells and text cells each decide their own reading
+    modes = number_modes(df.with_columns(
+        pl.when(~mask).then(pl.col(c)).alias(c) for c, mask in masks.items()), contract, textual)
+    text_modes = number_modes(df.select(LINE, *[
+        pl.when(masks[c.name]).then(pl.col(c.name)).alias(c.name) if c.name in masks
+        else pl.lit(None, pl.String).alias(c.name) for c in contract.columns]),
+        contract, textual=True) if masks else {}
+    typed = df.with_columns(
+        (pl.when(masks[c.name]).then(_number(c.name, text_modes[c.name]))
+         .otherwise(_number(c.name, modes[c.name])).alias(c.name)) if c.name in masks
+        else _typed_column(df, c, modes) for c in contract.columns)
+    bad = pl.DataFrame({c.name: df.get_column(c.name).is_not_null()
+                        & typed.get_column(c.name).is_null() for c in contract.columns})
+    problems = []
+    for c in contract.columns:
+        mask = bad.get_column(c.name)
+        if not mask.any():
+            continue
+        why = _why(c, modes.get(c.name))
+        if c.name in masks:
+            why = pl.when(masks[c.name]).then(_why(c, text_modes[c.name])).otherwise(why)
+        rows = df.filter(mask).select(LINE, why.alias("why"))
+        for line, why in rows.iter_rows():
+            rule, message = why.split("|", 1)
+            problems.append(Problem(file, rule, message, line, c.name))
+    if keep_bad_rows or not problems:
+        return typed, problems
+    any_bad = bad.select(pl.any_horizontal(pl.all())).to_series()
+    return typed.filter(~any_bad), problems
