@@ -50,6 +50,17 @@ _INLINE = re.compile(r"`\{python\}\s+([^`]+?)`")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
 
 
+# What the report's and the deck's cells import (the pipeline's template also imports scipy,
+# pandas and pandera for the notebooks: seconds the report's kernels would not use)
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.core.interactiveshell",
+    "ruwaard_analysis.report_content",
+    "ruwaard_analysis.present.charts",
+)
+
+
 class ExecutionError(RuwaardError):
     """A cell of the report (or deck) failed; the message names the document and the cell."""
 
@@ -258,7 +269,7 @@ def execute_documents(
     if not to_run:  # nothing to execute: no kernel
         return notebooks
     with (tempfile.TemporaryDirectory(prefix="ruwaard-execute-") as tmp,
-          _environ(base), KernelTemplate(kernel_name) as template):
+          _environ(base), KernelTemplate(kernel_name, preload=PRELOAD) as template):
         template_env = {TEMPLATE_ENV: template.socket_path} if template.process else {}
 
         async def one(job: Job) -> Exception | None:

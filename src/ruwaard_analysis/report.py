@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -318,6 +319,7 @@ def render_executed(
         if not (project_dir / qmd).is_file():
             raise ReportError(f"de bron {project_dir / qmd} ontbreekt")
     jobs = list(dict.fromkeys(quarto_execute.Job(qmd, to) for qmd, to, _ in renders))
+    started = time.perf_counter()
     try:
         executed = quarto_execute.execute_documents(jobs, project_dir=project_dir,
                                                     params=params or {}, env=env)
@@ -336,7 +338,12 @@ def render_executed(
                 nbformat.write(executed[job], folder / names[job])
                 folders[job] = folder
             runs.append(([str(quarto_bin), "render"], folder))
+        executed_at = time.perf_counter()
         _run_quarto(runs, quarto_env(env), quarto_bin)
+        from .present.fmt import fmt_number
+
+        print(f"cellen uitgevoerd in {fmt_number(executed_at - started)} s, Quarto klaar in "
+              f"{fmt_number(time.perf_counter() - executed_at)} s", file=sys.stderr)
         written = []
         for qmd, to, target in renders:
             job = quarto_execute.Job(qmd, to)

@@ -281,3 +281,18 @@ def test_an_unchanged_report_is_not_rendered_again_and_force_renders(
 
     assert build_report(2016, **{**kwargs, "force": True}) == 0
     assert renders() == 4 * per
+
+
+def test_a_kernel_template_imports_only_the_modules_it_is_given():
+    """The report's template imports what the report's cells use, not the notebooks' scipy."""
+    import time
+
+    from ruwaard_analysis.run.kernels import KernelTemplate
+
+    with KernelTemplate("ruwaard-analysis", preload=("json", "no_such_module_here")) as t:
+        if t.process is None:
+            pytest.skip("no forking kernel template on this platform")
+        deadline = time.monotonic() + 60
+        while not os.path.exists(t.socket_path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(t.import_seconds()) == {"json"}  # a missing module is skipped

@@ -58,13 +58,13 @@ PRELOAD = (
 )
 
 
-def preload() -> dict[str, float]:
-    """Import :data:`PRELOAD` (missing modules are skipped); seconds per module."""
+def preload(modules: tuple[str, ...] = PRELOAD) -> dict[str, float]:
+    """Import ``modules`` (:data:`PRELOAD`; missing modules are skipped); seconds per module."""
     from ruwaard_analysis.import_speed import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     seconds = {}
-    for name in PRELOAD:
+    for name in modules:
         start = time.perf_counter()
         try:
             __import__(name)
@@ -140,14 +140,14 @@ def _reap_children(signum, frame) -> None:  # pragma: no cover - in the template
             return
 
 
-def serve(path: str) -> None:
-    """Preload, then fork one kernel per request on the Unix socket ``path``.
+def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
+    """Preload ``modules``, then fork one kernel per request on the Unix socket ``path``.
 
     Stops when the run that started it is gone (its parent process changed).
     """
     parent = os.getppid()
     try:
-        seconds = preload()
+        seconds = preload(modules)
     except BaseException:
         import traceback
 
@@ -193,4 +193,4 @@ def serve(path: str) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - the template process
-    serve(sys.argv[1])
+    serve(sys.argv[1], tuple(sys.argv[2:]) or PRELOAD)

@@ -48,7 +48,10 @@ def kernel_interpreter(kernel_name: str) -> list[str] | None:
 class KernelTemplate:
     """The template process of one run; ``with KernelTemplate(...) as t:`` stops it after."""
 
-    def __init__(self, kernel_name: str, log_path: Path | None = None):
+    def __init__(self, kernel_name: str, log_path: Path | None = None,
+                 preload: tuple[str, ...] = ()):
+        """``preload``: the modules the template imports (default: the notebooks' libraries,
+        ``kernel_template.PRELOAD``)."""
         self.process: subprocess.Popen | None = None
         self.socket_path: str | None = None
         self._dir: str | None = None
@@ -62,7 +65,8 @@ class KernelTemplate:
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
-                [*interpreter, "-m", "ruwaard_analysis.run.kernel_template", self.socket_path],
+                [*interpreter, "-m", "ruwaard_analysis.run.kernel_template", self.socket_path,
+                 *preload],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
             )  # fmt: skip
         finally:
