@@ -332,3 +332,26 @@ def test_cbs_areas_reference_has_ruwaard_oss_and_nederland():
     # exact count within 2.5 per wijk
     assert (wijken["inhabitants"] % 5 == 0).all()
     assert abs(wijken["inhabitants"].sum() - oss["inhabitants"]) <= 2.5 * wijken.height
+
+
+def test_typing_on_distinct_values_gives_what_typing_every_row_gives(monkeypatch):
+    """#15: a column that repeats its values is typed on its distinct values and mapped back;
+    the frame and the problems are those of typing row by row."""
+    from ruwaard_analysis.loaders import column_types
+
+    n = 12_000
+    pick = lambda values, step: [values[(i * step) % len(values)] for i in range(n)]  # noqa: E731
+    raw = pl.DataFrame({
+        contracts.LINE: list(range(2, n + 2)),
+        "case_id": [f"C{i % 3000:04d}" for i in range(n)],
+        "scenario": pick(["huidig", "Huidig ", "zonder oplossing", "na_oplossing", "onbekend",
+                          None], 5),
+        "item_code": pick(["huisarts_consult", "x"], 3),
+        "quantity": pick(["7.5", "12", "0.25", "abc", "1e309", None, "-3"], 7),
+    }, schema_overrides={contracts.LINE: pl.Int64})
+    contract = contracts.CONTRACTS["cost_lines"]
+    fast = column_types.type_columns(raw, contract, "x.csv", keep_bad_rows=True)
+    monkeypatch.setattr(column_types, "_DISTINCT_FROM_ROWS", 10**9)
+    slow = column_types.type_columns(raw, contract, "x.csv", keep_bad_rows=True)
+    assert_frame_equal(fast[0], slow[0])
+    assert fast[1] == slow[1] and len(fast[1]) > 0

@@ -148,3 +148,27 @@ def test_a_refused_file_reports_its_other_problems_without_the_identifying_value
     assert ("type", 3, "mdo_date") in found
     assert all(p.column != "case_id" for p in exc.value.problems if p.rule != "privacy_bsn")
     assert "111222333" not in str(exc.value)
+
+
+def test_the_scan_of_distinct_values_finds_what_the_row_by_row_rules_find():
+    """#15: the gate scans each column's distinct values after a cheap pre-test; on a frame of
+    repeated values of every kind it reports exactly what the rules give row by row."""
+    kinds = ["C0001", "huidig", "12,5", "jan@example.nl", "bel 06-12345678", "bsn 111222333",
+             "12345672", "5342 AB 12", "2017-03-01", "1950-02-03", None, "1.234.567",
+             "+31 (0)6 1234 5678", "WK082806"]
+    n = 3 * 5_000
+    values = [kinds[(i * 7) % len(kinds)] for i in range(n)]
+    df = pl.DataFrame({"_line": range(2, n + 2), "tekst": values,
+                       "datum": ["1950-02-03" if i % 3 else "2017-03-01" for i in range(n)],
+                       "aantal": [kinds[(i * 5) % len(kinds)] for i in range(n)]},
+                      schema_overrides={"_line": pl.Int64})
+    expected = []
+    for col in ("tekst", "datum", "aantal"):
+        numeric = col == "aantal"
+        expected += privacy._column_problems(df, col, "x.csv", None, numeric)
+        birth = privacy._birth_date_problem(df, col, "x.csv")
+        expected += [birth] if birth else []
+    found = privacy.scan_identifiers(df, "x.csv", numeric_columns=frozenset({"aantal"}))
+    assert sorted(map(str, found)) == sorted(map(str, expected))
+    assert {p.rule for p in found} >= {"privacy_email", "privacy_telefoon", "privacy_bsn",
+                                       "privacy_adres", "privacy_geboortedatum"}
