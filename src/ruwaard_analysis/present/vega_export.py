@@ -5,7 +5,7 @@ Vega-Lite and the fonts: about 0,9 s of CPU and up to 3 s of wall time, in every
 draws a chart. ``ruwaard run`` therefore starts one renderer process per run
 (:mod:`ruwaard_analysis.run.chart_renderer`, the same Python and so the same vl-convert as the
 kernels) and gives the kernels its socket in ``$RUWAARD_CHART_RENDERER``; a kernel then sends its
-specs there and gets the same bytes back. Without the variable (a notebook run by hand, the
+specs there and gets the same SVG back. Without the variable (a notebook run by hand, the
 report) or when the renderer does not answer, the conversion runs in this process.
 
 Two more conversions are saved per chart: the SVG of the last few specs is kept (a chart that
@@ -44,9 +44,14 @@ def to_svg(spec: dict) -> str:
 
 
 def svg_to_png(svg: str, scale: float) -> bytes:
-    """The PNG of an SVG made by :func:`to_svg`, ``scale`` times its pixels."""
-    png = _ask({"op": "png", "svg": svg, "scale": scale})
-    return png if png is not None else _local_png(svg, scale)
+    """The PNG of an SVG made by :func:`to_svg`, ``scale`` times its pixels.
+
+    Always in this process: rasterising needs no JavaScript engine (nothing to start), and so
+    the kernels of a run rasterise side by side instead of one after the other in the renderer.
+    """
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=scale)
 
 
 def _local_svg(spec: dict | str) -> str:
@@ -55,18 +60,10 @@ def _local_svg(spec: dict | str) -> str:
     return vlc.vegalite_to_svg(spec, format_locale=VL_LOCALE, time_format_locale=VL_LOCALE)
 
 
-def _local_png(svg: str, scale: float) -> bytes:
-    import vl_convert as vlc
-
-    return vlc.svg_to_png(svg, scale=scale)
-
-
 def serve_request(request: dict) -> bytes:
     """What the renderer answers to one request (the renderer process calls this)."""
     if request.get("op") == "svg":
         return _local_svg(json.loads(request["spec"])).encode("utf-8")
-    if request.get("op") == "png":
-        return _local_png(request["svg"], float(request["scale"]))
     raise ValueError(f"unknown request {request.get('op')!r}")
 
 

@@ -7,8 +7,9 @@ SOCKET`` (the kernels' own Python, so the same vl-convert) when the run starts; 
 the libraries are imported and the inputs validated, then converts what the kernels send
 (:mod:`ruwaard_analysis.present.vega_export`, which finds it through ``$RUWAARD_CHART_RENDERER``).
 
-It holds no state of a notebook: a request is a Vega-Lite spec (or an SVG) and the answer is a
-pure function of it, the same bytes the kernel would have made itself. When it cannot serve,
+It holds no state of a notebook: a request is a Vega-Lite spec and the answer (its SVG) is a
+pure function of it, the same bytes the kernel would have made itself (the kernels rasterise
+the PNG themselves: that needs no JavaScript engine). When it cannot serve,
 the kernels convert their charts themselves.
 """
 
@@ -108,8 +109,7 @@ def serve(path: str) -> None:  # pragma: no cover - the renderer process
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     from ruwaard_analysis.present.vega_export import serve_request
 
-    svg = serve_request({"op": "svg", "spec": json.dumps(WARM_UP)}).decode("utf-8")
-    serve_request({"op": "png", "svg": svg, "scale": 1.0})
+    serve_request({"op": "svg", "spec": json.dumps(WARM_UP)})
     lock = threading.Lock()
     while True:
         conn = listener.accept()
