@@ -220,11 +220,15 @@ def costs_per_case(priced: pl.DataFrame, *, payback_against: str = "current") ->
     if payback_against not in ("current", "nothing"):
         raise ValueError("payback_against must be 'current' or 'nothing'")
     saving = "saving_vs_current" if payback_against == "current" else "saving_vs_nothing"
-    amounts = [pl.when(pl.col("scenario") == s).then(pl.col("amount_eur")).otherwise(0.0)
-               .alias(s) for s in SCENARIOS]
+    # A plain sum per group (3x faster than a filter inside the aggregation); the other
+    # scenarios' lines are null, not 0.0, and the frame is eager: so every sum adds the same
+    # numbers in the same order as the filtered sum and gives the same bits (the lazy engine
+    # or added zeros change the last bits, and the BCa intervals built on them; tested).
+    amounts = [pl.when(pl.col("scenario") == s).then(pl.col("amount_eur")).alias(s)
+               for s in SCENARIOS]
     return (
-        priced.lazy().select("case_id", *amounts)  # a plain sum per group: 3x faster than
-        .group_by("case_id")                        # a filter inside the aggregation
+        priced.select("case_id", *amounts)
+        .group_by("case_id")
         .agg(pl.len().cast(pl.Int64).alias("n_lines"), *[pl.col(s).sum() for s in SCENARIOS])
         .with_columns(
             saving_vs_current=pl.col("huidig") - pl.col("na_oplossing"),
@@ -245,7 +249,6 @@ def costs_per_case(priced: pl.DataFrame, *, payback_against: str = "current") ->
         )
         .drop("_payback")
         .sort("case_id")
-        .collect()
     )
 
 

@@ -398,3 +398,21 @@ def test_sensitivity_tornado():
     assert custom["swing"][0] == pytest.approx(1500.0 * annuity)
     with pytest.raises(ValueError):
         costs.sensitivity(1000.0, 2000.0, ranges={"weather": (0, 1)})
+
+
+def test_costs_per_case_adds_the_same_bits_as_a_filtered_sum():
+    # The published savings and their BCa intervals are compared exactly between commits
+    # (tests/end_to_end baseline): a faster sum must add the same numbers in the same order.
+    rng = np.random.default_rng(7)
+    n = 5_000
+    priced = pl.DataFrame({
+        "case_id": rng.integers(0, 300, n).astype(str),
+        "scenario": rng.choice(list(costs.SCENARIOS), n),
+        "amount_eur": rng.gamma(2.0, 700.0, n) / 3.0,
+    })
+    per_case = costs.costs_per_case(priced)
+    filtered = priced.group_by("case_id").agg(
+        *[pl.col("amount_eur").filter(pl.col("scenario") == s).sum().alias(s)
+          for s in costs.SCENARIOS]).sort("case_id")
+    for s in costs.SCENARIOS:
+        assert per_case[s].to_list() == filtered[s].to_list(), s
