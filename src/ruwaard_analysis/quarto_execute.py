@@ -110,9 +110,12 @@ def qmd_notebook(text: str, kernel_name: str = config.KERNEL_NAME):
         prose(text[position:chunk.start()])
         source = chunk.group(1).rstrip("\n")
         cell = v4.new_code_cell(source)
-        tags = _options(source).get("tags")
+        options = _options(source)
+        tags = [str(t) for t in options.get("tags") or []]
+        if options.get("eval") is False:
+            tags.append("skip-execution")  # nbclient's tag: not run, as Quarto's eval: false
         if tags:
-            cell.metadata["tags"] = [str(t) for t in tags]
+            cell.metadata["tags"] = tags
         cells.append(cell)
         position = chunk.end()
     prose(text[position:])

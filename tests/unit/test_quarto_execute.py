@@ -47,6 +47,14 @@ def test_qmd_becomes_front_matter_prose_and_cells_with_their_options():
     nbformat.validate(nb)
 
 
+def test_a_cell_with_eval_false_is_not_run():
+    nb = qe.qmd_notebook("```{python}\n#| eval: false\n1 / 0\n```\n")
+    assert nb.cells[0].metadata["tags"] == ["skip-execution"]
+    from nbclient import NotebookClient
+
+    assert NotebookClient(nb).skip_cells_with_tag == "skip-execution"
+
+
 def test_parameters_are_injected_after_the_parameters_cell_with_its_options():
     nb = qe.qmd_notebook(QMD)
     qe.inject_parameters(nb, {"year": 2016})
