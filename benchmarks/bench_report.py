@@ -17,9 +17,8 @@ process:
    ``--to typst``, then ``quarto render reports/stuurgroep.qmd --to revealjs -P year:2017``);
    Quarto executes the cells each time.
 
-Beside wall seconds: CPU seconds of the command's process tree as far as it was waited for
-(the kernels ``ruwaard`` forks from its template are reaped by the template and are not in it),
-CPU seconds of the whole machine during the command (everything, also other users' work: on a
+Beside wall seconds: CPU seconds of the command's process tree (every process it waited for,
+and theirs: the kernels forked from a template count, the template waits for them), CPU seconds of the whole machine during the command (everything, also other users' work: on a
 quiet machine close to the command's own) and the load average. Targets (#15): cold <= 20 s;
 unchanged <= 1 s. Needs Quarto (``QUARTO_PATH`` or ``PATH``); without it the benchmark says so
 and measures nothing.
@@ -127,8 +126,8 @@ def _write_markdown(f: dict) -> None:
 
 Every command in a new process in a throw-away copy of the project with the demo data, load
 average {nl(f["load_average_before"])} before and {nl(f["load_average_after"])} after. CPU
-(tree): the command and the processes it waited for (not the kernels forked from ruwaard's
-template); CPU (machine): the whole machine during the command, other users' work included.
+(tree): the command and every process it waited for (kernels forked from a template
+included); CPU (machine): the whole machine during the command, other users' work included.
 
 | measurement | seconds |
 |---|---:|
