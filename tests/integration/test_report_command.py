@@ -236,14 +236,18 @@ def test_cli_numbers_without_results_says_what_to_run(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_cli_run_refuses_invalid_data_before_executing_anything(tmp_path):
+def test_cli_run_refuses_invalid_data_and_publishes_nothing(tmp_path):
+    # The input check runs beside the notebooks (run/validation.py): notebooks may start,
+    # but nothing reaches data/processed or reports/, and the error names the file.
     shutil.copytree(FIXTURES / "ok", tmp_path / "notebooks")
     data = tmp_path / "data" / "raw" / "mine"
     data.mkdir(parents=True)
     (data / "alpha.csv").write_text("value\n1\n")  # no source of the data contracts
     done = _cli(tmp_path, "run", "--year", "2016", "--data", str(data))
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("fout: ") and "alpha.csv" in done.stderr
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("[")]
+    assert errors[0].startswith("fout: ") and "alpha.csv" in done.stderr, done.stderr
+    assert "[onbekende_bron]" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "data" / "processed" / "2016").exists()
     assert not (tmp_path / "reports" / "2016" / "notebooks").exists()
