@@ -91,3 +91,8 @@ class PipelineError(RuwaardError):
         self.cell = cell
         self.ename = ename
         self.evalue = evalue
+
+
+class ReportError(RuwaardError):
+    """The report could not be rendered (Quarto failed, a source is missing, or executed
+    notebooks are not fit to be shared as HTML)."""

@@ -20,7 +20,6 @@ afterwards, also when the render fails.
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import re
 import shutil
@@ -33,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .errors import RuwaardError
+from .errors import ReportError  # noqa: F401 - report.ReportError, as callers know it
+from .notebook_html import export_notebooks_html  # noqa: F401 - the fallback without Quarto
 
 if TYPE_CHECKING:
     from .run import RunOptions
@@ -55,10 +55,6 @@ De PDF maakt Quarto met Typst; dat zit in Quarto zelf, LaTeX is niet nodig."""
 # become native Typst tables and figures SVG in HTML. Older versions still render (tables as
 # HTML, turned into plain Typst tables by Quarto; figures PNG), with a warning.
 MIN_QUARTO = (1, 8)
-
-
-class ReportError(RuwaardError):
-    """The report could not be rendered."""
 
 
 def find_quarto(env: dict[str, str] | None = None) -> str | None:
@@ -396,51 +392,6 @@ def render_with_quarto(
           file=sys.stderr)
     return render_executed(renders, quarto_bin=quarto_bin, project_dir=Path(project_dir),
                            params={"year": int(year)}, env=env)
-
-
-def export_notebooks_html(notebooks_dir: Path, out_dir: Path, *, title: str = "") -> list[Path]:
-    """Write every executed notebook in ``notebooks_dir`` as HTML to ``out_dir`` (+ index).
-
-    Only notebooks the pipeline scrubbed (``disclosure.scrub_notebook``: only gated output)
-    are exported; any other notebook is refused with a ``ReportError``.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter  # lazy: slow import
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    from .disclosure import is_scrubbed
-
-    notebooks = []
-    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        if not is_scrubbed(nb):  # the same rule as the report: only gated output
-            raise ReportError(
-                f"{path} is geen uitgevoerd notebook van `ruwaard run` met alleen uitvoer die "
-                "door de publicatiepoort ging; het wordt niet als HTML gedeeld "
-                "(zie docs/disclosure.md)")
-        notebooks.append((path, nb))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path, nb in notebooks:
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-        target = out_dir / f"{path.stem}.html"
-        target.write_text(body, encoding="utf-8")
-        written.append(target)
-    items = "\n".join(
-        f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem)}</a></li>' for p in written
-    )
-    index = out_dir / "index.html"
-    index.write_text(
-        '<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head><body>\n<h1>{html.escape(title)}</h1>\n"
-        "<p>Uitgevoerde analysenotebooks (zonder Quarto gemaakt; het opgemaakte rapport "
-        "ontbreekt).</p>\n"
-        f"<ul>\n{items}\n</ul>\n</body></html>\n",
-        encoding="utf-8",
-    )
-    return [index, *written]
 
 
 def build_report(
