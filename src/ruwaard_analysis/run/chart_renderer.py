@@ -60,18 +60,10 @@ class ChartRenderer:
         return self.socket_path
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._dir:
-            for name in os.listdir(self._dir):
-                os.unlink(os.path.join(self._dir, name))
-            os.rmdir(self._dir)
-            self._dir = None
+        from .kernels import stop_helper
+
+        stop_helper(self.process, self._dir)
+        self._dir = None
 
 
 def _serve_connection(conn, lock: threading.Lock) -> None:  # pragma: no cover - renderer

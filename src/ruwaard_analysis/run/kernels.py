@@ -84,17 +84,8 @@ class KernelTemplate:
         if self.process is not None and self.process.poll() is None:
             if self.socket_path and not os.path.exists(self.socket_path):
                 Path(self.socket_path + ".failed").write_text("run finished", encoding="utf-8")
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._dir:
-            for name in os.listdir(self._dir):
-                os.unlink(os.path.join(self._dir, name))
-            os.rmdir(self._dir)
-            self._dir = None
+        stop_helper(self.process, self._dir)
+        self._dir = None
 
     def ready_after(self) -> float | None:
         """Seconds from its start until the template was ready (None: not ready)."""
@@ -185,3 +176,19 @@ class ForkedKernelProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+def stop_helper(process: subprocess.Popen | None, socket_dir: str | None) -> None:
+    """Stop a helper process of the run (terminate, kill after 10 s) and remove the
+    temporary folder that holds its socket; both may be None (never started)."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if socket_dir:
+        for name in os.listdir(socket_dir):
+            os.unlink(os.path.join(socket_dir, name))
+        os.rmdir(socket_dir)
