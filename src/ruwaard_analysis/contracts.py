@@ -24,7 +24,10 @@ from pandera.errors import SchemaErrors
 
 from . import config, vocabulary
 from .errors import Problem
+from .import_speed import skip_pandera_hypothesis
 from .sheets import normalize_name
+
+skip_pandera_hypothesis()  # before pandera's first validation imports its strategies
 
 LINE = "_line"  # row-number column: the line in the source file (header = line 1)
 

@@ -15,6 +15,13 @@ as usual. ``ruwaard_analysis.present`` installs it, so notebooks run by hand ben
 imported: papermill tries it only for ``hdfs://`` paths (it falls back to "pyarrow missing"
 for those), and importing pyarrow with numpy costs about 0,3 s of CPU in every worker of a run
 (the run's paths are local files).
+
+:func:`skip_pandera_hypothesis` does it for ``hypothesis`` while
+``pandera.strategies.base_strategies`` is being imported: pandera imports that module when it
+registers its polars backends (at the first validation of every process) only to offer data
+synthesis (``schema.example()``), which we never use; with hypothesis installed (the dev extra)
+its import and plug-in scan cost about 0,35 s of CPU in every kernel that validates. Without it
+pandera behaves as on a machine without hypothesis (a production install).
 """
 
 from __future__ import annotations
@@ -52,6 +59,11 @@ def _install(skipped: str, importer: str) -> None:
 def skip_slow_iri_checker() -> None:
     """jsonschema without the ``rfc3987_syntax`` IRI checker (see module doc)."""
     _install(SLOW_CHECKER, IMPORTER)
+
+
+def skip_pandera_hypothesis() -> None:
+    """pandera without its hypothesis data-synthesis strategies (see module doc)."""
+    _install("hypothesis", "pandera.strategies.base_strategies")
 
 
 def skip_papermill_hdfs() -> None:
