@@ -35,3 +35,17 @@ def test_jsonschema_imports_without_the_iri_checker_and_it_still_imports_after()
         "print('rfc3987_syntax' in sys.modules)\n"
     )
     assert out.splitlines() == ["False", "True"]
+
+
+def test_pandera_validates_without_hypothesis_and_hypothesis_still_imports_after():
+    out = _run(
+        "import sys\n"
+        "import polars as pl\n"
+        "from ruwaard_analysis import contracts  # installs the finder\n"
+        "import pandera.polars as pa\n"
+        "pa.DataFrameSchema({'x': pa.Column(int, pa.Check.ge(0))}).validate(pl.DataFrame({'x': [1]}))\n"
+        "print('hypothesis' in sys.modules)\n"
+        "import hypothesis\n"
+        "print('hypothesis' in sys.modules)\n"
+    )
+    assert out.splitlines() == ["False", "True"]
