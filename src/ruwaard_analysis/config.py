@@ -74,6 +74,9 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 REFERENCE_DIR = PACKAGE_DIR / "reference_data"
 
 KERNEL_NAME = "ruwaard-analysis"
+# Set by `ruwaard run` for its kernels only: the folder of the frames its input check
+# validated (loaders.validated); a notebook run by hand has none and validates itself.
+VALIDATED_FRAMES_ENV = "RUWAARD_VALIDATED_FRAMES"
 
 # Areas (CBS codes). Ruwaard = WK082806 is an inference (see reference_data/SOURCES.md).
 WIJK_CODE = "WK082806"

@@ -516,8 +516,9 @@ def test_notebooks_start_longest_first_by_the_last_run_log(tmp_path):
 
 @pytest.mark.slow
 def test_inputs_checked_beside_the_notebooks_in_a_fork_of_the_template(tmp_path):
-    """With the kernel template the data contracts run in a fork of it while the notebooks
-    execute; its problems still stop the run with a DataValidationError and publish nothing."""
+    """With the kernel template the data contracts run in a fork of it (during its imports,
+    then beside the notebooks); its problems still stop the run with a DataValidationError
+    and publish nothing, and it saves no frames for the notebooks."""
     from ruwaard_analysis.errors import DataValidationError
     from ruwaard_analysis.run.kernels import KernelTemplate
     from ruwaard_analysis.run.validation import InputCheck
@@ -525,7 +526,7 @@ def test_inputs_checked_beside_the_notebooks_in_a_fork_of_the_template(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
     (data / "cases.csv").write_text("not,a,cases,file\n1,2,3,4\n")
-    template = KernelTemplate(config.KERNEL_NAME)
+    template = KernelTemplate(config.KERNEL_NAME, check={"data_dir": data, "year": 2017})
     try:
         check = InputCheck(data, True, 2017, template)
         assert check.where.startswith("fork of the kernel template")
@@ -535,5 +536,8 @@ def test_inputs_checked_beside_the_notebooks_in_a_fork_of_the_template(tmp_path)
 
         assert info.value.problems == validate_folder(data)  # the same problems as here
         assert check.failed()
+        frames = Path(template.frames_dir)
+        assert (frames / "none").exists() and not (frames / "index.json").exists()
     finally:
         template.stop()
+    assert not Path(template.check_answer).parent.exists()  # the run's files are removed

@@ -29,6 +29,7 @@ from .export_dates import metadata_export_date
 from .one_file import cell_letters, check_file, check_located, locate, scan_other_sheets
 from .raw_files import DATA_SUFFIXES
 from .reference import REFERENCE_KEYS, reference_path
+from .validated import lookup
 
 
 @dataclass(frozen=True)
@@ -308,12 +309,29 @@ def load_folder(folder: Path, *, sources: list[str] | None = None) -> dict[str, 
 
     ``price_list`` and ``cpi`` come from the packaged reference files when the folder has
     none. Raises :class:`DataValidationError` listing every problem of every file.
+
+    In a notebook of ``ruwaard run`` the frames come from the run's own check of the same
+    bytes when it found no problem (:mod:`.validated`); by hand it always validates.
     """
-    frames, problems = _collect(Path(folder), sources)
+    saved = lookup(Path(folder), sources)
+    if saved is not None:
+        return saved
+    return checked_frames(*_collect(Path(folder), sources))
+
+
+def checked_frames(frames: dict[str, pl.DataFrame], problems: list[Problem]
+                   ) -> dict[str, pl.DataFrame]:
+    """The frames of a folder's check (:func:`check_folder`), or its error."""
     if problems:
         privacy = any(p.rule.startswith("privacy_") for p in problems)  # refused, whatever else
         raise (PrivacyError if privacy else DataValidationError)(problems)
     return {key: df.drop(LINE) for key, df in frames.items()}
+
+
+def check_folder(folder: Path) -> tuple[dict[str, pl.DataFrame], list[Problem]]:
+    """:func:`validate_folder` with the frames it checked: ``(frames, problems)``, where
+    :func:`checked_frames` gives what :func:`load_folder` would return."""
+    return _collect(Path(folder), None)
 
 
 def report_year_problems(folder: Path, year: int) -> list[Problem]:

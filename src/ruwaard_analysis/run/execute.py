@@ -27,7 +27,8 @@ _PROGRESS_QUEUE = None
 
 
 def _init_worker(
-    queue, log_path: str | None, template: str | None, renderer: str | None = None
+    queue, log_path: str | None, template: str | None, renderer: str | None = None,
+    frames: str | None = None,
 ) -> None:  # pragma: no cover - worker process
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
@@ -44,6 +45,10 @@ def _init_worker(
         from ..present.vega_export import RENDERER_ENV
 
         os.environ[RENDERER_ENV] = renderer
+    if frames:  # the kernels inherit it: the frames the run's input check validated
+        from ..config import VALIDATED_FRAMES_ENV
+
+        os.environ[VALIDATED_FRAMES_ENV] = frames
     if log_path:
         # Kernel and papermill chatter (e.g. ipykernel's TCP warning) goes to a log file,
         # not through the progress bar; errors reach the user through the result dicts.
@@ -259,6 +264,7 @@ def execute_all(
     template: str | None = None,
     renderer: str | None = None,
     abort: Callable[[], bool] | None = None,
+    frames: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run tasks in a process pool; stops starting new work after the first failure (or once
     ``abort()`` says so: the input check found problems)."""
@@ -286,7 +292,7 @@ def execute_all(
             max_workers=jobs,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(q, str(log_path) if log_path else None, template, renderer),
+            initargs=(q, str(log_path) if log_path else None, template, renderer, frames),
         ) as pool:
             pending = {pool.submit(_execute_notebook, t) for t in tasks}
             failed = False
@@ -377,7 +383,8 @@ def execute_notebooks(
     outcomes = execute_all(tasks_by_length, n_jobs, opts.progress, log_path=stage.log,
                            template=socket_path,
                            renderer=renderer.listening() if renderer is not None else None,
-                           abort=check.failed if check is not None else None)  # fmt: skip
+                           abort=check.failed if check is not None else None,
+                           frames=check.frames_dir if check is not None else None)  # fmt: skip
     if check is not None:
         check.check()  # bad inputs: their DataValidationError, not the notebooks' failures
     timings = {

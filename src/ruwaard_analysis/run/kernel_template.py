@@ -6,15 +6,22 @@ imports the libraries the notebooks use (:data:`PRELOAD`) and then serves reques
 socket: one JSON line ``{"argv": [...], "cwd": ..., "env": {...}}`` per kernel; it forks, and
 the child becomes exactly what ``python -m ipykernel_launcher -f CONNECTION_FILE`` would be
 (new session, the given working directory, environment and arguments). The answer is
-``{"pid": PID}``. A line ``{"validate": {"data_dir": ..., "year": ...}}`` forks a child that
-checks the run's inputs with the data contracts (``loaders.validate_folder``, which the
-template has imported already) and answers ``{"problems": [...]}`` on the same connection,
-while the notebooks run.
+``{"pid": PID}``.
+
+The run's input check (``$RUWAARD_TEMPLATE_CHECK``: data folder, year, where to answer) is
+forked as soon as the template has imported what the loaders need (:data:`CHECK_NEEDS`, the
+first modules of :data:`PRELOAD`), so it runs on the other core while the template imports the
+rest (ipykernel, scipy.stats, altair, great_tables: about half of its imports). The child checks
+the folder with the data contracts (``loaders.check_folder``), saves the validated frames when
+there is no problem (``loaders.validated``: the notebooks of the run load them instead of
+validating the same bytes again) and writes ``{"problems": [...], "seconds": ...}`` to its
+answer file, which the run reads (``run.validation``).
 
 Why no state can leak from one notebook to the next: the template never runs notebook code
 and never computes anything (imports only; the input check runs in a child of its own); every
 kernel is a fork of that same pristine process and runs exactly one notebook. What a notebook
-sees is what a fresh kernel would see after importing the same modules.
+sees is what a fresh kernel would see after importing the same modules (the validated
+frames are files of the run, read by a notebook's own ``load_folder``, not memory of the template).
 
 The garbage collector is off while the template imports and everything imported is frozen
 (``gc.freeze()``) before the first fork, as the Python documentation advises for a process that
@@ -37,23 +44,24 @@ import sys
 import time
 
 PRELOAD = (
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "IPython.core.interactiveshell",
+    # first what the input check needs (it is forked once these are imported: CHECK_NEEDS)
     "numpy",
     "polars",
     "pandas",
     "pyarrow",
+    "pandera.polars",
+    "ruwaard_analysis.loaders",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython.core.interactiveshell",
     "scipy.stats",
     "scipy.optimize",
     "scipy.special",
-    "pandera.polars",
     "altair",
     "great_tables",
     "babel.numbers",
     "babel.dates",
     "vl_convert",
-    "ruwaard_analysis.loaders",
     "ruwaard_analysis.publish",
     "ruwaard_analysis.results",
     "ruwaard_analysis.report_year",
@@ -67,9 +75,14 @@ PRELOAD = (
     "ruwaard_analysis.present.theme",
 )
 
+CHECK_NEEDS = "ruwaard_analysis.loaders"  # the early input check is forked once this is imported
+CHECK_ENV = "RUWAARD_TEMPLATE_CHECK"  # {"data_dir", "year", "answer", "frames"}: the early check
+_CHECK: dict = {}  # the early check's child: {"pid", "answer", "frames"}
 
-def preload(modules: tuple[str, ...] = PRELOAD) -> dict[str, float]:
-    """Import ``modules`` (:data:`PRELOAD`; missing modules are skipped); seconds per module."""
+
+def preload(modules: tuple[str, ...] = PRELOAD, after=None) -> dict[str, float]:
+    """Import ``modules`` (:data:`PRELOAD`; missing modules are skipped); seconds per module.
+    ``after(name)`` is called after each module imported."""
     from ruwaard_analysis.import_speed import skip_slow_iri_checker
 
     skip_slow_iri_checker()
@@ -81,6 +94,8 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> dict[str, float]:
         except ImportError:
             continue
         seconds[name] = round(time.perf_counter() - start, 3)
+        if after is not None:
+            after(name)
     return seconds
 
 
@@ -116,40 +131,79 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the for
         os._exit(code)
 
 
-def _validate(request: dict, stream) -> None:  # pragma: no cover - runs in the forked child
-    """In a forked child: check the run's inputs (the libraries are imported already), answer
-    ``{"problems": [...]}`` (or ``{"error": ...}``) on ``stream``; never returns."""
+
+def _check_early(request: dict, started: float) -> None:  # pragma: no cover - forked child
+    """In a child forked during the template's imports: check the run's inputs, save the
+    validated frames when there is no problem (``loaders.validated``), write the answer
+    ``{"problems": [...], "seconds": ..., "started_after": ...}`` (or ``{"error": ...}``) to
+    the file ``request["answer"]``; never returns."""
     code = 0
+    begin = time.perf_counter()
     try:
         gc.enable()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         from dataclasses import asdict
         from pathlib import Path
 
-        from ruwaard_analysis.loaders import report_year_problems, validate_folder
+        from ruwaard_analysis.loaders import folder as loader_folder
+        from ruwaard_analysis.loaders import validated
 
         folder = Path(request["data_dir"])
-        problems = validate_folder(folder)
+        frames_dir = Path(request["frames"])
+        try:
+            key = validated.folder_key(folder)  # before the files are read
+        except OSError:
+            key = None
+        frames, problems = loader_folder.check_folder(folder)
         if not problems and request.get("year") is not None:
-            problems = report_year_problems(folder, int(request["year"]))
+            problems = loader_folder.report_year_problems(folder, int(request["year"]))
+        if problems or key is None:
+            validated.save(frames_dir, {}, None)
+        else:
+            validated.save(frames_dir, key, loader_folder.checked_frames(frames, []))
         answer = {"problems": [asdict(p) for p in problems]}
     except BaseException as exc:  # noqa: BLE001 - the run validates itself then
         answer, code = {"error": f"{type(exc).__name__}: {exc}"}, 1
+    answer.update(seconds=round(time.perf_counter() - begin, 3),
+                  started_after=round(begin - started, 3))  # fmt: skip
     try:
-        stream.write(json.dumps(answer).encode() + b"\n")
-        stream.flush()
+        if "error" in answer:
+            open(os.path.join(request["frames"], "none"), "a").close()  # noqa: SIM115
+        _write_answer(request["answer"], answer)
     finally:
         os._exit(code)
+
+
+def _write_answer(path: str, answer: dict) -> None:
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(answer, fh)
+    os.replace(path + ".tmp", path)
+
+
+def _fork_early_check(request: dict, started: float) -> None:
+    """Fork the early input check (:func:`_check_early`) of ``request``."""
+    os.makedirs(request["frames"], exist_ok=True)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        _check_early(request, started)
+    _CHECK.update(pid=pid, answer=request["answer"], frames=request["frames"])
 
 
 def _reap_children(signum, frame) -> None:  # pragma: no cover - in the template process
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if pid == _CHECK.get("pid") and not os.path.exists(_CHECK["answer"]):
+            # the check died without an answer: say so (the run then checks itself)
+            try:
+                open(os.path.join(_CHECK["frames"], "none"), "a").close()  # noqa: SIM115
+                _write_answer(_CHECK["answer"], {"error": f"input check ended ({status})"})
+            except OSError:
+                pass
 
 
 def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
@@ -158,9 +212,18 @@ def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
     Stops when the run that started it is gone (its parent process changed).
     """
     parent = os.getppid()
+    started = time.perf_counter()
     gc.disable()  # no collections while importing; frozen before the first fork (module doc)
+    check = json.loads(os.environ.pop(CHECK_ENV, "") or "null")
+
+    def after(name: str) -> None:
+        if check is not None and name == CHECK_NEEDS:
+            _fork_early_check(check, started)
+
     try:
-        seconds = preload(modules)
+        seconds = preload(modules, after)
+        if check is not None and not _CHECK:  # CHECK_NEEDS not among the modules
+            _fork_early_check(check, started)
     except BaseException:
         import traceback
 
@@ -171,6 +234,7 @@ def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
     # Children are reaped as they exit (waited for, not ignored: so their CPU seconds count in
     # the run's, which waits for the template in turn; benchmarks/bench_pipeline.py reads them).
     signal.signal(signal.SIGCHLD, _reap_children)
+    _reap_children(signal.SIGCHLD, None)  # the early check may have ended already
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path + ".tmp")
     server.listen(8)
@@ -197,13 +261,10 @@ def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
             pid = os.fork()
             if pid == 0:
                 server.close()
-                if "validate" in request:
-                    _validate(request["validate"], stream)  # answers on this connection
                 conn.close()
                 _become_kernel(request)
-            if "validate" not in request:
-                stream.write(json.dumps({"pid": pid}).encode() + b"\n")
-                stream.flush()
+            stream.write(json.dumps({"pid": pid}).encode() + b"\n")
+            stream.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover - the template process

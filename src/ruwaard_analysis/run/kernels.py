@@ -49,11 +49,15 @@ class KernelTemplate:
     """The template process of one run; ``with KernelTemplate(...) as t:`` stops it after."""
 
     def __init__(self, kernel_name: str, log_path: Path | None = None,
-                 preload: tuple[str, ...] = ()):
+                 preload: tuple[str, ...] = (), check: dict | None = None):
         """``preload``: the modules the template imports (default: the notebooks' libraries,
-        ``kernel_template.PRELOAD``)."""
+        ``kernel_template.PRELOAD``). ``check``: ``{"data_dir": ..., "year": ...}``, the run's
+        input check, forked as soon as the loaders are imported (:attr:`check_answer`, the
+        validated frames in :attr:`frames_dir`)."""
         self.process: subprocess.Popen | None = None
         self.socket_path: str | None = None
+        self.check_answer: str | None = None  # the file the early check answers in
+        self.frames_dir: str | None = None  # the frames it validated (loaders.validated)
         self._dir: str | None = None
         self.started_at = time.time()
         interpreter = kernel_interpreter(kernel_name)
@@ -62,6 +66,14 @@ class KernelTemplate:
         self._dir = tempfile.mkdtemp(prefix="ruwaard-kernels-")
         self.socket_path = os.path.join(self._dir, "template.sock")
         env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the kernels of a run get it
+        if check is not None:
+            from .kernel_template import CHECK_ENV
+
+            self.check_answer = os.path.join(self._dir, "check.json")
+            self.frames_dir = os.path.join(self._dir, "frames")
+            env[CHECK_ENV] = json.dumps({**check, "data_dir": str(check["data_dir"]),
+                                         "answer": self.check_answer,
+                                         "frames": self.frames_dir})  # fmt: skip
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
@@ -130,15 +142,6 @@ def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> in
     return int(json.loads(_ask(path, request))["pid"])
 
 
-def ask_template(path: str, request: dict, on_ready=time.perf_counter) -> tuple[bytes, float]:
-    """Send ``request`` to the template once it is ready: ``(its child's answer, on_ready()
-    when the template was ready)``; the answer is one line, waited for as long as the child
-    works (empty when the child died)."""
-    _wait_ready(path)
-    ready = on_ready()
-    return _ask(path, json.dumps(request).encode() + b"\n", timeout=None), ready
-
-
 class ForkedKernelProcess:
     """The Popen-like view of a forked kernel (not our child: the template reaps it)."""
 
@@ -189,6 +192,6 @@ def stop_helper(process: subprocess.Popen | None, socket_dir: str | None) -> Non
             process.kill()
             process.wait()
     if socket_dir:
-        for name in os.listdir(socket_dir):
-            os.unlink(os.path.join(socket_dir, name))
-        os.rmdir(socket_dir)
+        import shutil
+
+        shutil.rmtree(socket_dir, ignore_errors=True)  # the socket, the early check's files

@@ -1,19 +1,22 @@
-"""The input check of a run: before any notebook, or beside them in a fork of the kernel template.
+"""The input check of a run: before any notebook, or in a fork of the kernel template.
 
 Checking the inputs with the data contracts needs polars, pandas and pandera, which the
 kernel template imports anyway. With a template (``fork_kernels``) the check therefore runs in a
-child forked from it (:mod:`.kernel_template`) while the notebooks already execute: the run
-process never imports those libraries, and the check is no longer a wait before the first
-notebook. Nothing is published before it passed: the results only move into place after
-:meth:`InputCheck.check`, which raises the ``DataValidationError`` of the problems found (and a
-run stops starting notebooks as soon as it knows). Without a template, or with a ``validate``
-function of the caller, the check runs here before any notebook, as it always did.
+child forked from it (:mod:`.kernel_template`) as soon as the template has imported the
+loaders, on the other core while the template imports the rest and then beside the notebooks:
+the run process never imports those libraries, and the check is no wait before the first
+notebook. It saves the frames it validated, which the run's notebooks load instead of
+validating the same bytes again (``loaders.validated``). Nothing is published before it passed:
+the results only move into place after :meth:`InputCheck.check`, which raises the
+``DataValidationError`` of the problems found (and a run stops starting notebooks as soon as it
+knows). Without a template, or with a ``validate`` function of the caller, the check runs here
+before any notebook, as it always did.
 """
 
 from __future__ import annotations
 
 import json
-import threading
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,45 +55,59 @@ class InputCheck:
                  template: KernelTemplate | None = None):  # fmt: skip
         self.data_dir, self.validate, self.year = Path(data_dir), validate, year
         self._answer: dict[str, Any] | None = None
-        self._thread: threading.Thread | None = None
+        self._answer_file: str | None = None
+        self._template = template
         self._seconds: float | None = None
+        self._started_after: float | None = None
         self.where = "none" if validate is False else "run process, before the notebooks"
+        self.frames_dir: str | None = None  # the frames it validated, for the notebooks
         start = time.perf_counter()
-        if validate is True and template is not None and template.socket_path:
-            self.where = "fork of the kernel template, beside the notebooks"
-            self._thread = threading.Thread(target=self._ask, args=(template.socket_path,),
-                                            daemon=True)  # fmt: skip
-            self._thread.start()
+        if validate is True and template is not None and template.check_answer:
+            self.where = ("fork of the kernel template, during its imports and beside the "
+                          "notebooks")  # fmt: skip
+            self._answer_file = template.check_answer
+            self.frames_dir = template.frames_dir
         else:
             validate_inputs(self.data_dir, validate, year)
             self._seconds = time.perf_counter() - start
 
-    def _ask(self, socket_path: str) -> None:
-        from .kernels import ask_template
-
-        request = {"validate": {"data_dir": str(self.data_dir), "year": self.year}}
-        try:
-            answer = ask_template(socket_path, request, on_ready=time.perf_counter)
-            self._seconds = time.perf_counter() - answer[1]  # from the template being ready
-            self._answer = json.loads(answer[0])
-        except (OSError, ValueError) as exc:
-            self._answer = {"error": str(exc)}
+    def _read(self) -> dict[str, Any] | None:
+        """The early check's answer once it is written (does not wait)."""
+        if self._answer is None and self._answer_file and os.path.exists(self._answer_file):
+            try:
+                with open(self._answer_file, encoding="utf-8") as fh:
+                    self._answer = json.load(fh)
+            except (OSError, ValueError) as exc:
+                self._answer = {"error": str(exc)}
+            self._seconds = self._answer.get("seconds")
+            self._started_after = self._answer.get("started_after")
+        return self._answer
 
     def seconds(self) -> dict[str, float]:
-        """``{"seconds": ...}`` once it finished (beside the notebooks: from the template
-        being ready until the answer)."""
-        return {} if self._seconds is None else {"seconds": round(self._seconds, 3)}
+        """``{"seconds": ...}`` once it finished; in the template's fork also
+        ``started_after`` (seconds from the template's start until the check began)."""
+        out = {} if self._seconds is None else {"seconds": round(self._seconds, 3)}
+        if self._started_after is not None:
+            out["started_after_template_start"] = self._started_after
+        return out
 
     def failed(self) -> bool:
         """True once the check found problems (does not wait)."""
-        answer = self._answer if self._thread is not None and not self._thread.is_alive() else None
+        answer = self._read()
         return bool(answer and answer.get("problems"))
 
     def check(self) -> None:
         """Wait for the check; raise ``DataValidationError`` with its problems, if any."""
-        if self._thread is None:
+        if self._answer_file is None:
             return  # checked before the notebooks
-        self._thread.join()
+        process = self._template.process if self._template is not None else None
+        while self._read() is None:
+            if process is None or process.poll() is not None:  # the template is gone
+                time.sleep(0.05)
+                if self._read() is None:
+                    self._answer = {"error": "no answer"}
+                break
+            time.sleep(0.01)
         answer = self._answer or {"error": "no answer"}
         if "problems" not in answer:  # the template could not check: check here
             self.where = "run process, after the notebooks (the template could not check)"

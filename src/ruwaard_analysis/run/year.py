@@ -29,7 +29,7 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
     started = time.perf_counter()
     opts = RunOptions.of(options, **changes)
     results_dir, executed_dir = opts.results_dir(year), opts.executed_dir(year)
-    helpers = _Helpers(opts, started)
+    helpers = _Helpers(opts, started, year)
     if opts.force or not (results_dir / "manifest.json").is_file():
         helpers.start()  # everything runs: the template imports while the inputs are hashed
     try:
@@ -89,8 +89,8 @@ def run_year(year: int, options: RunOptions | None = None, **changes) -> RunResu
 class _Helpers:
     """The run's kernel template and chart renderer (``fork_kernels``), started at most once."""
 
-    def __init__(self, opts: RunOptions, run_started: float):
-        self.opts, self.run_started = opts, run_started
+    def __init__(self, opts: RunOptions, run_started: float, year: int):
+        self.opts, self.run_started, self.year = opts, run_started, year
         self.template: KernelTemplate | None = None
         self.renderer: ChartRenderer | None = None
         self.started_after: float | None = None  # seconds from the run's start
@@ -99,7 +99,10 @@ class _Helpers:
     def start(self) -> None:
         if self.opts.fork_kernels and self.template is None and self.started_after is None:
             self.started_after = time.perf_counter() - self.run_started
-            self.template = KernelTemplate(self.opts.kernel_name)
+            # the input check is forked from the template as soon as it can (run.validation)
+            check = ({"data_dir": str(self.opts.data_dir), "year": self.year}
+                     if self.opts.validate is True else None)  # fmt: skip
+            self.template = KernelTemplate(self.opts.kernel_name, check=check)
             self.renderer = ChartRenderer(kernel_interpreter(self.opts.kernel_name))
 
     def stop(self) -> dict[str, float]:
