@@ -168,6 +168,9 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
         _report("cell", name, index, total)
 
     _report("start", name)
+    from .kernels import WAITED
+
+    WAITED["seconds"] = 0.0
     try:
         import papermill as pm
 
@@ -220,6 +223,7 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
         "ok": True,
         "seconds": time.perf_counter() - start,
         "kernel_start": (first_cell[0] - start) if first_cell else None,
+        "template_wait": WAITED["seconds"],
         "import_cells": _import_cell_seconds(executed),
     }
 
@@ -352,7 +356,9 @@ def execute_notebooks(
     """Execute ``to_run`` into ``stage``; returns per notebook its timings (seconds).
 
     Timings: ``seconds`` (the whole notebook), ``kernel_start`` (until the first cell
-    started) and ``import_cells`` (the cells that import something). With a ``template``
+    started), ``template_wait`` (the part of it spent waiting for the template's imports:
+    the first notebook of each worker asks for its kernel before the template is ready) and
+    ``import_cells`` (the cells that import something). With a ``template``
     each kernel is forked from it (:mod:`.kernels`).
 
     Raises :class:`PipelineError` naming notebook, cell and error for the first notebook (in
@@ -390,7 +396,7 @@ def execute_notebooks(
     timings = {
         r["name"]: {
             key: (None if r.get(key) is None else round(r[key], 3))
-            for key in ("seconds", "kernel_start", "import_cells")
+            for key in ("seconds", "kernel_start", "template_wait", "import_cells")
         }
         for r in outcomes
     }

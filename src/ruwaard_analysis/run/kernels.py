@@ -24,6 +24,8 @@ from pathlib import Path
 
 TEMPLATE_ENV = "RUWAARD_KERNEL_TEMPLATE"  # the template's socket, for the workers
 READY_TIMEOUT = 60.0
+# seconds the last fork_kernel of this (worker) process waited for the template's imports
+WAITED = {"seconds": 0.0}
 
 
 def split_kernel_cmd(cmd: list[str]) -> tuple[list[str], list[str]] | None:
@@ -136,8 +138,11 @@ def _wait_ready(path: str) -> None:
 
 
 def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> int:
-    """Ask the template at ``path`` for a kernel; waits until the template is ready."""
+    """Ask the template at ``path`` for a kernel; waits until the template is ready
+    (:data:`WAITED`)."""
+    start = time.perf_counter()
     _wait_ready(path)
+    WAITED["seconds"] = time.perf_counter() - start
     request = json.dumps({"args": args, "cwd": cwd, "env": env}).encode() + b"\n"
     return int(json.loads(_ask(path, request))["pid"])
 

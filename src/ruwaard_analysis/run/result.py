@@ -62,6 +62,10 @@ def write_run_log(year_report_dir: Path, result: RunResult) -> None:
         "seconds_per_notebook": {n: t["seconds"] for n, t in result.timings.items()},
         # until the notebook's first cell ran: kernel start (forked or fresh) and papermill
         "kernel_start_seconds": {n: t["kernel_start"] for n, t in result.timings.items()},
+        # the part of kernel_start spent waiting for the template's imports (the notebooks that
+        # start first ask before it is ready; 0 without a template)
+        "kernel_template_wait_seconds": {n: t.get("template_wait")
+                                         for n, t in result.timings.items()},
         # the cells that import something (in a forked kernel most imports are done already)
         "import_cell_seconds": {n: t["import_cells"] for n, t in result.timings.items()},
         # imports the kernel template did once for all notebooks of the run ({}: no template)
