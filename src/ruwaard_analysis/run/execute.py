@@ -32,6 +32,10 @@ def _init_worker(
 ) -> None:  # pragma: no cover - worker process
     global _PROGRESS_QUEUE
     _PROGRESS_QUEUE = queue
+    from multiprocessing import util
+
+    # the last thing the worker does once the pool ends it (after the progress queue is flushed)
+    util.Finalize(None, _exit_at_once, exitpriority=-100)
     os.environ["PYTHONHASHSEED"] = "0"  # kernels inherit it: deterministic set/dict order
     from ..import_speed import skip_papermill_hdfs, skip_slow_iri_checker
 
@@ -55,6 +59,23 @@ def _init_worker(
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)
         os.close(fd)
+
+
+def _exit_at_once() -> None:  # pragma: no cover - worker process
+    """End the worker as a forked process ends: ``os._exit``, no interpreter teardown.
+
+    A spawned worker otherwise leaves through ``sys.exit`` and finalises every module and
+    object of papermill, nbclient, zmq and tornado: 0,15 to 0,2 s of CPU after its last
+    notebook, while the run waits for the pool to shut down (0,37 s measured). Its work is
+    written by then (the executed notebook, the results), its progress messages flushed (the
+    queue's own finalizers run first).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(0)
 
 
 def _report(*message: Any) -> None:
