@@ -541,3 +541,20 @@ def test_inputs_checked_beside_the_notebooks_in_a_fork_of_the_template(tmp_path)
     finally:
         template.stop()
     assert not Path(template.check_answer).parent.exists()  # the run's files are removed
+
+
+@pytest.mark.slow
+def test_the_template_forks_no_kernel_of_another_interpreter():
+    """A kernelspec whose interpreter is not the template's gets no fork (it starts the usual
+    way): the template's interpreter comes from a light kernel.json lookup."""
+    from ruwaard_analysis.run.kernels import KernelTemplate, fork_kernel, kernel_interpreter
+
+    template = KernelTemplate(config.KERNEL_NAME)
+    try:
+        assert template.process is not None
+        with pytest.raises(OSError, match="kernelspec"):
+            fork_kernel(template.socket_path, ["-f", "/nonexistent.json"], "/", {},
+                        interpreter=["/other/python"])  # fmt: skip
+        assert kernel_interpreter(config.KERNEL_NAME)[0].endswith("python")
+    finally:
+        template.stop()

@@ -28,7 +28,7 @@ class ForkingProvisioner(LocalProvisioner):
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or os.getcwd())
         try:
-            pid = fork_kernel(path, split[1], cwd, env)
+            pid = fork_kernel(path, split[1], cwd, env, interpreter=split[0])
         except OSError as exc:
             print(f"kernel template unusable ({exc}); starting the kernel the usual way",
                   file=sys.stderr)  # fmt: skip

@@ -236,6 +236,8 @@ def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
     # the run's, which waits for the template in turn; benchmarks/bench_pipeline.py reads them).
     signal.signal(signal.SIGCHLD, _reap_children)
     _reap_children(signal.SIGCHLD, None)  # the early check may have ended already
+    argv = list(sys.orig_argv)  # [*interpreter, "-m", "ruwaard_analysis.run...", SOCKET, ...]
+    interpreter = argv[: argv.index("-m")] if "-m" in argv else argv[:1]
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path + ".tmp")
     server.listen(8)
@@ -259,6 +261,12 @@ def serve(path: str, modules: tuple[str, ...] = PRELOAD) -> None:
                 stream.flush()
                 continue
             request = json.loads(line)
+            wanted = request.get("interpreter")
+            if wanted and list(wanted) != interpreter:  # another kernelspec: not from here
+                stream.write(json.dumps({"error": f"the template runs {interpreter}, the "
+                                         f"kernelspec {wanted}"}).encode() + b"\n")
+                stream.flush()
+                continue
             pid = os.fork()
             if pid == 0:
                 server.close()

@@ -37,14 +37,44 @@ def split_kernel_cmd(cmd: list[str]) -> tuple[list[str], list[str]] | None:
 
 
 def kernel_interpreter(kernel_name: str) -> list[str] | None:
-    """The interpreter (with its flags) of an ipykernel kernelspec, else None."""
-    try:
-        from jupyter_client.kernelspec import get_kernel_spec
+    """The interpreter (with its flags) of an ipykernel kernelspec, else None.
 
-        split = split_kernel_cmd(get_kernel_spec(kernel_name).argv)
-    except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
-        return None
+    Read from the ``kernel.json`` that jupyter_client would find first (the Jupyter data path,
+    then ``~/.ipython/kernels``) without importing jupyter_client (0,15 s before the template
+    can start: on the critical path of every run); jupyter_client's own lookup when that finds
+    none. Whatever it finds, the template forks a kernel only for a kernelspec of exactly its
+    own interpreter (:func:`fork_kernel`), so a lookup that differs costs speed, never
+    correctness.
+    """
+    argv = _kernel_json_argv(kernel_name)
+    if argv is None:
+        try:
+            from jupyter_client.kernelspec import get_kernel_spec
+
+            argv = get_kernel_spec(kernel_name).argv
+        except Exception:  # noqa: BLE001 - no kernel: the usual start reports it
+            return None
+    split = split_kernel_cmd(argv)
     return split[0] if split is not None else None
+
+
+def _kernel_json_argv(kernel_name: str) -> list[str] | None:
+    try:
+        from jupyter_core.paths import jupyter_path
+
+        dirs = [*jupyter_path("kernels"), os.path.join(os.path.expanduser("~"), ".ipython",
+                                                       "kernels")]  # fmt: skip
+        for kernel_dir in dirs:
+            if not os.path.isdir(kernel_dir):
+                continue
+            for name in os.listdir(kernel_dir):
+                spec = os.path.join(kernel_dir, name, "kernel.json")
+                if name.lower() == kernel_name.lower() and os.path.isfile(spec):
+                    with open(spec, encoding="utf-8") as fh:
+                        return list(json.load(fh)["argv"])
+    except (ImportError, OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
 
 
 class KernelTemplate:
@@ -137,14 +167,20 @@ def _wait_ready(path: str) -> None:
         time.sleep(0.02)
 
 
-def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str]) -> int:
+def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str],
+                interpreter: list[str] | None = None) -> int:
     """Ask the template at ``path`` for a kernel; waits until the template is ready
-    (:data:`WAITED`)."""
+    (:data:`WAITED`). With ``interpreter`` (the kernelspec's) the template forks only when it
+    runs that same interpreter; OSError otherwise (the kernel then starts the usual way)."""
     start = time.perf_counter()
     _wait_ready(path)
     WAITED["seconds"] = time.perf_counter() - start
-    request = json.dumps({"args": args, "cwd": cwd, "env": env}).encode() + b"\n"
-    return int(json.loads(_ask(path, request))["pid"])
+    request = json.dumps({"args": args, "cwd": cwd, "env": env,
+                          "interpreter": interpreter}).encode() + b"\n"  # fmt: skip
+    answer = json.loads(_ask(path, request))
+    if "pid" not in answer:
+        raise OSError(answer.get("error", "the template did not fork"))
+    return int(answer["pid"])
 
 
 class ForkedKernelProcess:
