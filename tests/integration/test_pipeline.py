@@ -558,3 +558,40 @@ def test_the_template_forks_no_kernel_of_another_interpreter():
         assert kernel_interpreter(config.KERNEL_NAME)[0].endswith("python")
     finally:
         template.stop()
+
+
+@pytest.mark.slow
+def test_the_notebooks_of_a_run_load_the_frames_its_input_check_validated(ws, tmp_path):
+    """The run's input check validates the folder once; its kernels get the same frames
+    from it (loaders.validated), and a notebook by hand (no variable) validates itself."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    data = tmp_path / "valid"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "io" / "valid", data)
+    for old in ws.notebooks.glob("*.ipynb"):
+        old.unlink()
+    params = ('year = 2016  # y\ndata_dir = "."  # d\noutput_dir = "out"  # o\n'
+              'seed = 1  # s\nmin_cell_size = 5  # m')  # fmt: skip
+    check = ("import os\nfrom polars.testing import assert_frame_equal\n"
+             "from ruwaard_analysis import config, loaders\n"
+             "from ruwaard_analysis.loaders import validated\n"
+             "saved = validated.lookup(data_dir, ['wellbeing', 'cases'])\n"
+             "assert os.environ[config.VALIDATED_FRAMES_ENV] and saved is not None\n"
+             "frames = loaders.load_folder(data_dir, sources=['wellbeing', 'cases'])\n"
+             "assert list(frames) == ['wellbeing', 'cases']\n"
+             "os.environ.pop(config.VALIDATED_FRAMES_ENV)\n"
+             "fresh = loaders.load_folder(data_dir, sources=['wellbeing', 'cases'])\n"
+             "for name in fresh:\n"
+             "    assert_frame_equal(frames[name], fresh[name])\n")  # fmt: skip
+    nb = new_notebook(cells=[new_code_cell(params, metadata={"tags": ["parameters"]}),
+                             new_code_cell(check)])  # fmt: skip
+    nb.metadata["kernelspec"] = {"name": config.KERNEL_NAME, "language": "python",
+                                 "display_name": config.KERNEL_NAME}  # fmt: skip
+    nb.metadata["ruwaard"] = {"sources": ["cases", "wellbeing"]}
+    nbformat.write(nb, ws.notebooks / "01_frames.ipynb")
+    result = ws.run(data_dir=data, validate=True, jobs=1)
+    assert result.executed == ["01_frames"]
+    log = json.loads((ws.reports / "2016" / "run_log.json").read_text())
+    assert log["input_check"]["where"].startswith("fork of the kernel template")
+    assert log["input_check"]["seconds"] > 0
