@@ -132,7 +132,6 @@ def _become_kernel(request: dict) -> None:  # pragma: no cover - runs in the for
         os._exit(code)
 
 
-
 def _check_early(request: dict, started: float) -> None:  # pragma: no cover - forked child
     """In a child forked during the template's imports: check the run's inputs, save the
     validated frames when there is no problem (``loaders.validated``), write the answer
