@@ -512,6 +512,13 @@ def test_notebooks_start_longest_first_by_the_last_run_log(tmp_path):
     assert [t["name"] for t in longest_first(tasks, log)] == ["04_new", "03_c", "02_b", "01_a"]
     log.write_text("{not json")
     assert longest_first(tasks, log) == tasks
+    for name, charts in (("01_a", 1), ("02_b", 0), ("03_c", 3), ("04_new", 1)):
+        (tmp_path / f"{name}.ipynb").write_text("write_figure(o, c)\n" * charts)
+    with_source = [{"name": t["name"], "input": str(tmp_path / f"{t['name']}.ipynb")}
+                   for t in tasks]  # fmt: skip
+    # no timings: the notebooks that write the most charts first (ties in name order)
+    assert [t["name"] for t in longest_first(with_source, log)] == [
+        "03_c", "01_a", "04_new", "02_b"]
 
 
 @pytest.mark.slow
