@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 import polars as pl
@@ -194,20 +195,29 @@ def _birth_date_problem(df: pl.DataFrame, col: str, file: str) -> Problem | None
         f"of geboortejaar", int(old.get_column(LINE)[0]), col)
 
 
-# Every value rule needs an "@" (e-mail) or at least four digits (a postcode, a BSN, a phone
-# number, the year of a birth date): values without are never identifiers, and are skipped
-# before anything slower runs.
-_MAY_IDENTIFY = r"@|(\d\D*){4}"
+# A value can only be an identifier if it passes the cheap pre-test of one of the value rules
+# (an "@", a phone-number candidate, eight digits or a grouped nine, a postcode with a house
+# number) or has the shape of a date (a birth date); all of them in one regular expression,
+# so that a column of a million pseudonyms (``NL-0000123``) is passed over in one pass and
+# nothing slower runs on it.
+_MAY_IDENTIFY = "|".join(f"(?:{p})" for p in (
+    "@", _MAY_HOLD_PHONE, _MAY_HOLD_BSN, _POSTCODE_HOUSE, _DATE_ISO, _DATE_NL))
 
 
-def _candidate_values(df: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series]:
+def _candidate_values(df: pl.DataFrame, columns: list[str],
+                      distinct: Mapping[str, pl.Series]) -> dict[str, pl.Series]:
     """Per column the distinct values that may identify someone (see ``_MAY_IDENTIFY``).
 
     A column of millions of rows holds few distinct values (10 million cost lines: a million
     case ids, four scenarios, a few hundred items); the rules run on those, all columns in
-    one parallel pass.
+    one parallel pass. ``distinct`` gives them for columns whose reader already has them.
     """
-    queries = [df.lazy().select(pl.col(c).unique()).filter(pl.col(c).str.contains(_MAY_IDENTIFY))
+    def values(c: str) -> pl.LazyFrame:
+        known = distinct.get(c)
+        return known.to_frame(c).lazy() if known is not None else df.lazy().select(
+            pl.col(c).unique())
+
+    queries = [values(c).filter(pl.col(c).str.strip_chars().str.contains(_MAY_IDENTIFY))
                for c in columns]
     return {c: frame.get_column(c) for c, frame in zip(columns, pl.collect_all(queries),
                                                         strict=True)}
@@ -248,14 +258,16 @@ def _has_old_dates(values: pl.Series) -> bool:
 
 
 def scan_identifiers(df: pl.DataFrame, file: str, *, sheet: str | None = None,
-                     header_row: int = 1, numeric_columns: frozenset[str] = frozenset()
-                     ) -> list[Problem]:
+                     header_row: int = 1, numeric_columns: frozenset[str] = frozenset(),
+                     distinct: Mapping[str, pl.Series] | None = None) -> list[Problem]:
     """Every column of a raw (all-string) frame that holds direct identifiers.
 
     ``df`` has the file's own headers; if it carries a ``_line`` column that gives each
     row's line number, otherwise row ``i`` is line ``i + 2`` (header = line 1).
     ``numeric_columns`` are headers the contract reads as numbers (see :func:`_value_rules`);
-    ``sheet`` and ``header_row`` say where in a workbook the table lies.
+    ``sheet`` and ``header_row`` say where in a workbook the table lies. ``distinct``: the
+    distinct values of (some) columns, when the reader has them (``loaders.read_table``; a
+    superset of the column's values is fine), so that the scan does not compute them again.
     At most one problem per column and rule, naming the first line and the count.
     """
     if LINE not in df.columns:
@@ -276,7 +288,7 @@ def scan_identifiers(df: pl.DataFrame, file: str, *, sheet: str | None = None,
         if df.schema[col] != pl.String:
             continue
         scanned.append(col)
-    for col, values in _candidate_values(df, scanned).items():
+    for col, values in _candidate_values(df, scanned, distinct or {}).items():
         if values.len() == 0:
             continue
         numeric = col in numeric_columns

@@ -5,6 +5,8 @@ problem naming its line and column.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from ..contracts import (
@@ -32,7 +34,8 @@ def _clean_number(col: str) -> pl.Expr:
     return pl.col(col).str.replace_all(r"[€\s\u00a0]", "")
 
 
-def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True) -> dict[str, str]:
+def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True,
+                 distinct: Mapping[str, pl.Series] | None = None) -> dict[str, str]:
     """How each number column of a text file is read: ``dutch`` (decimal comma, points group
     thousands), ``point`` (decimal point) or ``refuse`` (values like ``510.000`` are refused
     as ambiguous, the rest read with a decimal point).
@@ -41,6 +44,7 @@ def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True) -> 
     point); a column whose only points are ambiguous follows the other number columns of
     the file, and is refused when they do not tell either. Typed sources (``textual=False``:
     Excel cells and Parquet, which hold numbers, not text) are never ambiguous.
+    ``distinct``: the distinct values of (some) columns, when known (see :func:`type_columns`).
     """
     floats = [c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None]
     if not floats or df.height == 0:
@@ -51,7 +55,7 @@ def number_modes(df: pl.DataFrame, contract: Contract, textual: bool = True) -> 
              "decimal": lambda v: v.str.contains(_POINT_DECIMAL)}
     seen = {}
     for c in floats:
-        row = _distinct(df, c).select(test(_clean_number(c)).any().alias(t)
+        row = _distinct(df, c, distinct).select(test(_clean_number(c)).any().alias(t)
                                       for t, test in tests.items()).row(0, named=True)
         seen[c] = {t: bool(row[t]) for t in tests}
     modes = {}
@@ -176,29 +180,85 @@ _DISTINCT_FROM_ROWS = 10_000
 _DISTINCT_SHARE = 4  # at most one distinct value per this many rows
 
 
-def _distinct(df: pl.DataFrame, col: str) -> pl.DataFrame:
+def _distinct(df: pl.DataFrame, col: str, distinct: Mapping[str, pl.Series] | None = None
+              ) -> pl.DataFrame:
     """The column's distinct values (for tests whose answer is ``any``), or the column."""
+    if distinct and col in distinct:
+        return distinct[col].alias(col).to_frame()
     if df.height < _DISTINCT_FROM_ROWS:
         return df.select(col)
     return df.select(pl.col(col).unique())
 
 
-def _typed_column(df: pl.DataFrame, c: Col, modes: dict[str, str]) -> pl.Series:
-    """Column ``c`` of the text frame typed by :func:`_typed_expr` (a value-by-value parse)."""
+def _direct_expr(c: Col) -> pl.Expr | None:
+    """A cheap parse of column ``c`` for values already in their plain form (``7.5``,
+    ``2017-03-01``, ``true``): used on every row only where it gives exactly what the full
+    parse gives on every distinct value (:func:`_mapped_back`); None if there is none."""
+    col = pl.col(c.name)
+    if c.allowed is not None or c.dtype == pl.String:
+        return None
+    if c.dtype == pl.Float64:
+        x = col.cast(pl.Float64, strict=False)
+        return pl.when(x.is_finite()).then(x)
+    if c.dtype == pl.Int64:
+        return col.cast(pl.Int64, strict=False)
+    if c.dtype == pl.Date:
+        return col.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    if c.dtype == pl.Boolean:
+        return pl.when(col == "true").then(True).when(col == "false").then(False)
+    return None
+
+
+def _same(a: pl.Series, b: pl.Series) -> bool:
+    """The same values, nulls in the same places, and for floats the same bits (-0.0)."""
+    if a.dtype != b.dtype:
+        return False
+    if a.dtype == pl.Float64:
+        a, b = a.cast(pl.String), b.cast(pl.String)  # the shortest text that round-trips
+    return a.equals(b, null_equal=True)
+
+
+def _mapped_back(values: pl.Series, distinct: pl.Series, typed: pl.Series, c: Col
+                 ) -> pl.Series:
+    """Every row's typed value, from the typed distinct values.
+
+    Most columns need no lookup per row: category values already canonical are the column
+    itself, and plain numbers, ISO dates and true/false are what a cheap cast of each row
+    gives (checked on every distinct value, so the result is the same bits); anything else
+    is looked up (``replace_strict``, a hash per row).
+    """
+    if _same(typed, distinct):
+        return values
+    direct = _direct_expr(c)
+    if direct is not None:
+        direct = direct.cast(c.dtype).alias(c.name)
+        if _same(distinct.to_frame(c.name).select(direct).to_series(), typed):
+            return values.to_frame(c.name).select(direct).to_series()
+    return values.replace_strict(distinct, typed, return_dtype=c.dtype)
+
+
+def _typed_column(df: pl.DataFrame, c: Col, modes: dict[str, str],
+                  known: pl.Series | None = None) -> pl.Series:
+    """Column ``c`` of the text frame typed by :func:`_typed_expr` (a value-by-value parse).
+
+    A column that repeats its values is parsed on its distinct values (``known``, when the
+    reader has them: a superset of the column's values is fine) and mapped back.
+    """
     expr = _typed_expr(c, modes).cast(c.dtype).alias(c.name)
     if c.dtype == pl.String and c.allowed is None:
         return df.get_column(c.name)
     values = df.get_column(c.name)
     if values.len() >= _DISTINCT_FROM_ROWS:
-        distinct = values.unique()
+        distinct = values.unique() if known is None else known.alias(c.name)
         if distinct.len() * _DISTINCT_SHARE <= values.len():
             typed = distinct.to_frame().select(expr).to_series()
-            return values.replace_strict(distinct, typed, return_dtype=c.dtype)
+            return _mapped_back(values, distinct, typed, c)
     return df.select(expr).to_series()
 
 
 def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bool = True,
-                 keep_bad_rows: bool = False, text_cells: dict[str, list[int]] | None = None
+                 keep_bad_rows: bool = False, text_cells: dict[str, list[int]] | None = None,
+                 distinct: Mapping[str, pl.Series] | None = None
                  ) -> tuple[pl.DataFrame, list[Problem]]:
     """Text columns to the contract's dtypes; every value that does not parse is a problem.
 
@@ -210,13 +270,17 @@ def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bo
     (Excel), the lines per number column whose cell is text; those cells are read with the
     rules of a text file, decided on the text cells alone (``1.234,5`` is 1234,5; a lone
     ``510.000`` is refused as ambiguous), never as the number another reading would give.
+    ``distinct``: per canonical column, its distinct values when the reader has them
+    (``read_table``; a superset is fine), so they are not computed again.
     """
     numbers = {c.name for c in contract.columns if c.dtype == pl.Float64 and c.allowed is None}
     masks = {c: pl.col(LINE).is_in(lines) for c, lines in (text_cells or {}).items()
              if c in numbers}
     # number cells and text cells each decide their own reading
+    known = {c: v for c, v in (distinct or {}).items() if c not in masks}
     modes = number_modes(df.with_columns(
-        pl.when(~mask).then(pl.col(c)).alias(c) for c, mask in masks.items()), contract, textual)
+        pl.when(~mask).then(pl.col(c)).alias(c) for c, mask in masks.items()), contract, textual,
+        known)
     text_modes = number_modes(df.select(LINE, *[
         pl.when(masks[c.name]).then(pl.col(c.name)).alias(c.name) if c.name in masks
         else pl.lit(None, pl.String).alias(c.name) for c in contract.columns]),
@@ -224,7 +288,7 @@ def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bo
     typed = df.with_columns(
         (pl.when(masks[c.name]).then(_number(c.name, text_modes[c.name]))
          .otherwise(_number(c.name, modes[c.name])).alias(c.name)) if c.name in masks
-        else _typed_column(df, c, modes) for c in contract.columns)
+        else _typed_column(df, c, modes, known.get(c.name)) for c in contract.columns)
     bad = pl.DataFrame({c.name: df.get_column(c.name).is_not_null()
                         & typed.get_column(c.name).is_null() for c in contract.columns})
     problems = []

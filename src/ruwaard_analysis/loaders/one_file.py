@@ -26,7 +26,7 @@ from ..sheets import (
 from .column_types import type_columns
 from .export_dates import ExportDate, export_date, export_problems
 from .headers import map_headers
-from .raw_files import read_raw, xlsx_header, xlsx_text_cells
+from .raw_files import read_raw, read_table, xlsx_header, xlsx_text_cells
 from .reference import area_problems
 from .source_shapes import (
     fill_indicator_labels,
@@ -85,14 +85,16 @@ def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = 
                                     f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
     contract = CONTRACTS[key]
     try:
-        raw = read_raw(path, sheet)
+        table = read_table(path, sheet)
     except DataValidationError as exc:
         return None, None, exc.problems
-    privacy = scan_identifiers(raw, file, numeric_columns=_numeric_headers(raw, contract))
+    raw = table.frame
+    privacy = scan_identifiers(raw, file, numeric_columns=_numeric_headers(raw, contract),
+                               distinct=table.distinct)
     if sheet is None and path.suffix.lower() == ".xlsx":
         privacy += scan_other_sheets(path, used=sheet_names(path)[:1])
     if not privacy:
-        return _check_table(key, path, sheet, export, raw)
+        return _check_table(key, path, sheet, export, raw, table.distinct)
     # Refused, and the researcher still hears of every other problem in this run; the
     # columns that identify people are replaced by a stand-in that keeps equal values equal
     # (for the uniqueness rules) and nothing of them is shown: no problem names them twice.
@@ -101,16 +103,23 @@ def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = 
     hidden = flagged | {lookup.get(normalize_name(c)) for c in flagged}
     stand_in = raw.with_columns(
         (pl.lit("privacy-") + pl.col(c).hash().cast(pl.String)).alias(c) for c in flagged)
-    _, _, others = _check_table(key, path, sheet, export, stand_in)
+    kept = {c: v for c, v in table.distinct.items() if c not in flagged}
+    _, _, others = _check_table(key, path, sheet, export, stand_in, kept)
     return None, None, privacy + [p for p in others if p.column not in hidden]
 
 
 def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | None,
-                 raw: pl.DataFrame
+                 raw: pl.DataFrame, distinct: dict[str, pl.Series]
                  ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
-    """:func:`_check` after the privacy gate: headers, types, contract, areas, export date."""
+    """:func:`_check` after the privacy gate: headers, types, contract, areas, export date.
+
+    ``distinct``: the distinct values of the columns of ``raw`` (:class:`RawTable`), for
+    the typing; a table that is reshaped first (StatLine, domain-level Positive Health)
+    has new columns and types without them.
+    """
     file = path.name
     contract = CONTRACTS[key]
+    table_frame = raw
     if raw.height == 0:
         if sheet is not None:  # an empty worksheet of a workbook adds nothing
             return _empty_frame(contract), _empty_frame(contract), []
@@ -125,6 +134,8 @@ def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | N
     df, problems = map_headers(raw, contract, file)
     if problems:
         return None, None, _sorted(problems)
+    reshaped = raw is not table_frame
+    distinct = {} if reshaped else _canonical_distinct(distinct, contract)
     df, problems = _drop_example_rows(df, key, file)
     if df.height == 0 and not problems:
         if sheet is not None:
@@ -135,19 +146,29 @@ def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | N
     if key == "ggd_indicators":
         df, label_problems = fill_indicator_labels(df, file)
         problems += label_problems
+        distinct.pop("indicator_label", None)
     textual = path.suffix.lower() == ".csv"
     text_cells = _xlsx_text_cells(path, sheet, raw, contract) \
         if path.suffix.lower() == ".xlsx" else None
     every_row, type_problems = type_columns(df, contract, file, textual=textual,
-                                            keep_bad_rows=True, text_cells=text_cells)
-    typed, _ = type_columns(df, contract, file, textual=textual, text_cells=text_cells) \
-        if type_problems else (every_row, [])
+                                            keep_bad_rows=True, text_cells=text_cells,
+                                            distinct=distinct)
+    typed, _ = type_columns(df, contract, file, textual=textual, text_cells=text_cells,
+                            distinct=distinct) if type_problems else (every_row, [])
     problems += type_problems + validate_frame(typed, contract, file)
     problems += area_problems(typed, contract, file)
     problems += export_problems(typed, contract, file, export or export_date(path))
     if problems:
         return None, every_row, _sorted(problems)
     return typed, every_row, []
+
+
+def _canonical_distinct(distinct: dict[str, pl.Series], contract: Contract
+                        ) -> dict[str, pl.Series]:
+    """The distinct values by canonical column name (as :func:`map_headers` renames them)."""
+    lookup = contract.header_map()
+    return {lookup[normalize_name(header)]: values for header, values in distinct.items()
+            if normalize_name(header) in lookup}
 
 
 def _xlsx_text_cells(path: Path, sheet: str | None, raw: pl.DataFrame, contract: Contract
@@ -238,8 +259,12 @@ def check_file(key: str, path: Path, sheet: str | None = None
     return df, problems
 
 
+# (typed frame, frame for the rules between files, problems) of one file or sheet
+CheckResult = tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]
+
+
 def check_located(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
-                   ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+                   ) -> CheckResult:
     df, every_row, problems = _check(key, path, sheet, export)
     if problems:
         name, header_row, letters = cell_letters(path, sheet, CONTRACTS.get(key))

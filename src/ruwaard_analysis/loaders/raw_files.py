@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -198,6 +199,22 @@ def _read_parquet(path: Path) -> pl.DataFrame:
     return pl.DataFrame([_as_text(s) for s in df.get_columns()]).with_row_index(LINE, offset=2)
 
 
+@dataclass(frozen=True)
+class RawTable:
+    """A file as text (:func:`read_raw`) with each column's distinct values.
+
+    ``distinct`` holds, per column, every value the column holds (stripped; null included
+    when a cell is empty), possibly more (rows left out later, such as example rows, keep
+    their values here). A column of ten million rows has few distinct values (a million
+    case ids, four scenarios, a few hundred items), and the privacy gate, the typing and
+    the rules between files look at those instead of every row: one hash of each column
+    for all of them.
+    """
+
+    frame: pl.DataFrame
+    distinct: dict[str, pl.Series]
+
+
 def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     """A file as text: every column a stripped string (empty = null), plus the line column.
 
@@ -207,6 +224,11 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     is empty (Excel writes them as ``;;;``) are left out; nothing else is dropped.
     ``sheet`` names the worksheet of an XLSX file (default: the first).
     """
+    return read_table(path, sheet).frame
+
+
+def read_table(path: Path, sheet: str | None = None) -> RawTable:
+    """:func:`read_raw` with the distinct values of every column (:class:`RawTable`)."""
     path = Path(path)
     readers = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
     suffix = path.suffix.lower()
@@ -221,9 +243,9 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     if sheet is not None and suffix != ".xlsx":
         raise _fail(path.name, "bestandsformaat", "alleen een Excel-bestand heeft werkbladen")
     try:
-        df = _cleaned(_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path))
+        table = _cleaned(_read_xlsx(path, sheet) if sheet is not None else readers[suffix](path))
     except pl.exceptions.PolarsError:  # a scanned CSV that polars cannot read after all
-        df = _cleaned(_read_csv_text(path))
+        table = _cleaned(_read_csv_text(path))
     except PermissionError:
         raise _fail(path.name, "bestand_onleesbaar",
                     "geen leesrechten voor dit bestand; vraag de beheerder van de map om "
@@ -231,24 +253,46 @@ def read_raw(path: Path, sheet: str | None = None) -> pl.DataFrame:
     except OSError as exc:
         raise _fail(path.name, "bestand_onleesbaar",
                     f"bestand kan niet gelezen worden: {exc.strerror or exc}") from None
+    df = table.frame
     data_cols = [c for c in df.columns if c != LINE]
     # Excel leaves unnamed, empty columns after the data; they carry nothing.
     empty_unnamed = [c for c in data_cols
                      if (c == "" or c.startswith("__UNNAMED__") or c.startswith("_duplicated_"))
                      and df.get_column(c).null_count() == df.height]
-    return df.drop(empty_unnamed)
+    return RawTable(df.drop(empty_unnamed),
+                    {c: v for c, v in table.distinct.items() if c not in empty_unnamed})
 
 
-def _cleaned(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """Headers and values stripped, empty values null, rows of only empty cells left out:
-    one lazy pass (a scanned CSV is read, cleaned and filtered without a second copy)."""
-    lf = frame.lazy()
-    data_cols = [c for c in lf.collect_schema().names() if c != LINE]
+def _cleaned(frame: pl.DataFrame | pl.LazyFrame) -> RawTable:
+    """Headers and values stripped, empty values null, rows of only empty cells left out.
+
+    A value needs stripping (or emptying) only if one of the column's distinct values does:
+    those are computed once per column (all columns at once, in parallel), tested, and a
+    column is rewritten row by row only when the test says so; most columns of a large file
+    are already clean and are not copied.
+    """
+    df = frame.lazy().collect() if isinstance(frame, pl.LazyFrame) else frame
+    data_cols = [c for c in df.columns if c != LINE]
     stripped = [c.strip() for c in data_cols]
-    lf = lf.select(
-        pl.col(LINE).cast(pl.Int64),
-        *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None).alias(new)
-          for c, new in zip(data_cols, stripped, strict=True)])
-    if data_cols:
-        lf = lf.filter(~pl.all_horizontal(pl.col(stripped).is_null()))
-    return lf.collect()
+    df = df.select(pl.col(LINE).cast(pl.Int64),
+                   *[pl.col(c).cast(pl.String).alias(new)
+                     for c, new in zip(data_cols, stripped, strict=True)])
+    distinct = dict(zip(stripped, _distinct_values(df, stripped), strict=True))
+    dirty = []
+    for c, values in distinct.items():
+        clean = values.str.strip_chars().replace("", None)
+        if not clean.equals(values, null_equal=True):
+            dirty.append(c)
+            distinct[c] = clean.unique()
+    if dirty:
+        df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in dirty)
+    if data_cols and all(df.get_column(c).null_count() for c in stripped):
+        df = df.filter(~pl.all_horizontal(pl.col(stripped).is_null()))
+    return RawTable(df, distinct)
+
+
+def _distinct_values(df: pl.DataFrame, columns: list[str]) -> list[pl.Series]:
+    """The distinct values of each column, the columns computed in parallel."""
+    queries = [df.lazy().select(pl.col(c).unique()) for c in columns]
+    return [frame.get_column(c) for c, frame in zip(columns, pl.collect_all(queries),
+                                                     strict=True)]
