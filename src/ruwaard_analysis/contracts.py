@@ -17,10 +17,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandera.polars as pa
 import polars as pl
-from pandera.errors import SchemaErrors
 
 from . import config, vocabulary
 from .errors import Problem
@@ -29,7 +28,14 @@ from .sheets import normalize_name
 
 skip_pandera_hypothesis()  # before pandera's first validation imports its strategies
 
+if TYPE_CHECKING:
+    import pandera.polars as pa
+
 LINE = "_line"  # row-number column: the line in the source file (header = line 1)
+
+# pandera (and pandas under it) takes about a second to import; it is imported where a
+# schema is built, so that reading a folder's files can start meanwhile (``loaders``
+# imports it in a thread while the files are read).
 
 # --------------------------------------------------------------------------- helpers
 
@@ -420,6 +426,8 @@ SOURCE_KEYS: tuple[str, ...] = tuple(CONTRACTS)
 
 
 def _range_check(col: Col) -> pa.Check:
+    import pandera.polars as pa
+
     lo, hi = col.min, col.max
 
     def check(data: pa.PolarsData) -> pl.LazyFrame:
@@ -436,6 +444,8 @@ def _range_check(col: Col) -> pa.Check:
 
 def _column_check(test: Callable[[pl.Expr], pl.Expr], name: str) -> pa.Check:
     """A vectorised column check whose failures carry ``name`` as the rule."""
+    import pandera.polars as pa
+
     return pa.Check(lambda data: data.lazyframe.select(test(pl.col(data.key))), name=name)
 
 
@@ -445,6 +455,8 @@ def pandera_schema(contract: Contract, *, unique: bool = True) -> pa.DataFrameSc
     ``unique=False`` leaves out the uniqueness rules (:func:`validate_frame` checks those
     itself, faster on millions of rows).
     """
+    import pandera.polars as pa
+
     columns = {}
     for c in contract.columns:
         checks = []
@@ -495,6 +507,8 @@ def _column_message(col: Col, check: str, value: object) -> tuple[str, str]:
 
 def validate_frame(df: pl.DataFrame, contract: Contract, file: str) -> list[Problem]:
     """Every broken rule of one typed frame (with :data:`LINE`), as problems; never raises."""
+    from pandera.errors import SchemaErrors
+
     problems = duplicate_problems(df, contract, file)
     schema = pandera_schema(contract, unique=False)
     try:

@@ -5,7 +5,10 @@ the cross-table rules of the contracts), every problem back in its own file and 
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,8 +28,15 @@ from ..sheets import (
     sheet_source,
     workbook_sheets,
 )
-from .export_dates import metadata_export_date
-from .one_file import cell_letters, check_file, check_located, locate, scan_other_sheets
+from .export_dates import ExportDate, metadata_export_date
+from .one_file import (
+    CheckResult,
+    cell_letters,
+    check_file,
+    check_located,
+    locate,
+    scan_other_sheets,
+)
 from .raw_files import DATA_SUFFIXES
 from .reference import REFERENCE_KEYS, reference_path
 from .validated import lookup
@@ -268,11 +278,13 @@ def _collect(folder: Path, sources: list[str] | None
     frames: dict[str, pl.DataFrame] = {}
     every_row: dict[str, pl.DataFrame] = {}
     index: list[Part] = []
+    jobs = [(key, part, given if given is not None and part.path.parent == Path(folder)
+             else None) for key in wanted if key in found for part in found[key]]
+    results = iter(_check_parts(jobs))
     for key in (k for k in wanted if k in found):
         checked, rows = [], []
         for part in found[key]:
-            export = given if given is not None and part.path.parent == Path(folder) else None
-            df, part_rows, part_problems = check_located(key, part.path, part.sheet, export)
+            df, part_rows, part_problems = next(results)
             problems += part_problems
             offset = pl.col(LINE) + len(index) * _PART_STRIDE
             if df is not None:
@@ -292,6 +304,27 @@ def _collect(folder: Path, sources: list[str] | None
     names = {key: _files_text(parts) for key, parts in found.items()}
     cross += cross_table_problems(every_row, names)
     return frames, problems + _back_to_parts(cross, index)
+
+
+_CHECK_THREADS = 4
+
+
+def _check_parts(jobs: list[tuple[str, Part, ExportDate | None]]) -> list[CheckResult]:
+    """:func:`check_located` of every part, several at a time, results in the order given.
+
+    Most of a check is polars work, which releases the GIL: a folder's files are checked in
+    threads, so that the small files and the case file are done while the cost lines are
+    still being read. pandera (and pandas) is imported in a thread of its own meanwhile;
+    the first contract check needs it, after its file is read.
+    """
+    if not jobs:
+        return []
+    threading.Thread(target=importlib.import_module, args=("pandera.polars",),
+                     daemon=True).start()
+    with ThreadPoolExecutor(max_workers=min(_CHECK_THREADS, len(jobs))) as pool:
+        futures = [pool.submit(check_located, key, part.path, part.sheet, export)
+                   for key, part, export in jobs]
+        return [future.result() for future in futures]
 
 
 def _workbook_privacy(found: dict[str, list[Part]]) -> list[Problem]:
