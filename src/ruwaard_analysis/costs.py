@@ -185,15 +185,30 @@ def price_cost_lines(
         raise ValueError(
             f"cost_lines: item code(s) not in the price list: {unknown[:20]}{more}"
         )
-    return (
-        cost_lines.with_columns(
-            pl.col("item_code").cast(pl.String),
-            pl.col("scenario").cast(pl.String).cast(_SCENARIO_DTYPE),
-            pl.col("quantity").cast(pl.Float64),
-        )
-        .join(prices, on="item_code", how="left", validate="m:1", maintain_order="left")
-        .with_columns(amount_eur=pl.col("quantity") * pl.col("unit_price_indexed"))
+    lines = cost_lines.with_columns(
+        pl.col("item_code").cast(pl.String),
+        pl.col("scenario").cast(pl.String).cast(_SCENARIO_DTYPE),
+        pl.col("quantity").cast(pl.Float64),
     )
+    return _with_prices(lines, prices).with_columns(
+        amount_eur=pl.col("quantity") * pl.col("unit_price_indexed"))
+
+
+def _with_prices(lines: pl.DataFrame, prices: pl.DataFrame) -> pl.DataFrame:
+    """The price list's columns beside each line (every item code is in the price list).
+
+    The item code is cast to an Enum of the price list's codes (a lookup in a table of a few
+    hundred), and each price-list column is gathered by that position: the left join's
+    result, without its hash table of ten million probes. Lines that already carry a column
+    of the price list's name get the join itself (which names the new one ``*_right``).
+    """
+    added = [c for c in prices.columns if c != "item_code"]
+    if any(c in lines.columns for c in added):
+        return lines.join(prices, on="item_code", how="left", validate="m:1",
+                          maintain_order="left")
+    codes = prices.get_column("item_code")
+    position = lines.get_column("item_code").cast(pl.Enum(codes.to_list())).to_physical()
+    return lines.with_columns(prices.get_column(c).gather(position) for c in added)
 
 
 # ---------------------------------------------------------------------------------------
