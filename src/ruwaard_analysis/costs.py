@@ -239,11 +239,14 @@ def costs_per_case(priced: pl.DataFrame, *, payback_against: str = "current") ->
     # scenarios' lines are null, not 0.0, and the frame is eager: so every sum adds the same
     # numbers in the same order as the filtered sum and gives the same bits (the lazy engine
     # or added zeros change the last bits, and the BCa intervals built on them; tested).
+    # The groups in the order of their first line: half the CPU of the unordered group-by
+    # at 10 M lines (the same sums, bit for bit), and cases listed in the order of their ids,
+    # as files usually are, then need no real sort.
     amounts = [pl.when(pl.col("scenario") == s).then(pl.col("amount_eur")).alias(s)
                for s in SCENARIOS]
     return (
         priced.select("case_id", *amounts)
-        .group_by("case_id")
+        .group_by("case_id", maintain_order=True)
         .agg(pl.len().cast(pl.Int64).alias("n_lines"), *[pl.col(s).sum() for s in SCENARIOS])
         .with_columns(
             saving_vs_current=pl.col("huidig") - pl.col("na_oplossing"),
@@ -317,6 +320,25 @@ def costs_per_scenario(
     return pl.DataFrame(rows, schema=schema)
 
 
+def _case_key(case_id: pl.Series) -> pl.Series:
+    """A key that is equal for two lines exactly when their case ids are, cheap to count.
+
+    A micro-analysis lists a case's lines together: then the number of the run of equal
+    ids (``rle_id``) is such a key, and counting distinct integers is a third of the work of
+    counting distinct strings over ten million lines. Whether every case is one run is
+    checked on the first id of each run (a tenth of the lines); otherwise the id itself.
+    """
+    heads = case_id.filter(case_id.ne_missing(case_id.shift(1)))
+    return case_id.rle_id() if heads.n_unique() == heads.len() else case_id
+
+
+def _free_name(df: pl.DataFrame, name: str) -> str:
+    """``name``, lengthened until no column of ``df`` has it (a helper column)."""
+    while name in df.columns:
+        name += "_"
+    return name
+
+
 def costs_per_payer(priced: pl.DataFrame) -> pl.DataFrame:
     """The Effectenarena view: per payer what it invests once and gains per year.
 
@@ -326,9 +348,11 @@ def costs_per_payer(priced: pl.DataFrame) -> pl.DataFrame:
     (= yearly_gain_vs_current - investment). Totals over all cases; sorted by payer.
     """
     _require_columns(priced, ["case_id", "scenario", "amount_eur", "payer"], "priced cost lines")
+    case = _free_name(priced, "_case")
     return (
-        priced.group_by("payer")
-        .agg(pl.col("case_id").n_unique().cast(pl.Int64).alias("n_cases"), *_scenario_sums())
+        priced.with_columns(_case_key(priced.get_column("case_id")).alias(case))
+        .group_by("payer")
+        .agg(pl.col(case).n_unique().cast(pl.Int64).alias("n_cases"), *_scenario_sums())
         .with_columns(
             investment=pl.col(ONE_OFF_SCENARIO),
             yearly_gain_vs_current=pl.col("huidig") - pl.col("na_oplossing"),
