@@ -14,6 +14,7 @@ line number a researcher sees in an editor or Excel; problems are reported with 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,9 +34,22 @@ if TYPE_CHECKING:
 
 LINE = "_line"  # row-number column: the line in the source file (header = line 1)
 
-# pandera (and pandas under it) takes about a second to import; it is imported where a
-# schema is built, so that reading a folder's files can start meanwhile (``loaders``
-# imports it in a thread while the files are read).
+_PANDERA_LOCK = threading.Lock()
+
+
+def import_pandera() -> None:
+    """Import pandera's polars API (about a second, with pandas under it), one thread at a
+    time.
+
+    pandera is imported where a schema is built, not with this module, so that reading a
+    folder's files can start meanwhile (``loaders`` calls this in a thread while the files
+    are read). Every import of pandera goes through this lock: two threads importing the
+    modules of one package at the same time can deadlock in Python's import system.
+    """
+    with _PANDERA_LOCK:
+        import pandera.errors  # noqa: F401
+        import pandera.polars  # noqa: F401
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -426,6 +440,7 @@ SOURCE_KEYS: tuple[str, ...] = tuple(CONTRACTS)
 
 
 def _range_check(col: Col) -> pa.Check:
+    import_pandera()
     import pandera.polars as pa
 
     lo, hi = col.min, col.max
@@ -444,6 +459,7 @@ def _range_check(col: Col) -> pa.Check:
 
 def _column_check(test: Callable[[pl.Expr], pl.Expr], name: str) -> pa.Check:
     """A vectorised column check whose failures carry ``name`` as the rule."""
+    import_pandera()
     import pandera.polars as pa
 
     return pa.Check(lambda data: data.lazyframe.select(test(pl.col(data.key))), name=name)
@@ -455,6 +471,7 @@ def pandera_schema(contract: Contract, *, unique: bool = True) -> pa.DataFrameSc
     ``unique=False`` leaves out the uniqueness rules (:func:`validate_frame` checks those
     itself, faster on millions of rows).
     """
+    import_pandera()
     import pandera.polars as pa
 
     columns = {}
@@ -507,6 +524,7 @@ def _column_message(col: Col, check: str, value: object) -> tuple[str, str]:
 
 def validate_frame(df: pl.DataFrame, contract: Contract, file: str) -> list[Problem]:
     """Every broken rule of one typed frame (with :data:`LINE`), as problems; never raises."""
+    import_pandera()
     from pandera.errors import SchemaErrors
 
     problems = duplicate_problems(df, contract, file)

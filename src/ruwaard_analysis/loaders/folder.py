@@ -5,7 +5,6 @@ the cross-table rules of the contracts), every problem back in its own file and 
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from ..contracts import (
     LINE,
     SOURCE_KEYS,
     cross_table_problems,
+    import_pandera,
 )
 from ..errors import DataValidationError, PrivacyError, Problem
 from ..sheets import (
@@ -314,17 +314,21 @@ def _check_parts(jobs: list[tuple[str, Part, ExportDate | None]]) -> list[CheckR
 
     Most of a check is polars work, which releases the GIL: a folder's files are checked in
     threads, so that the small files and the case file are done while the cost lines are
-    still being read. pandera (and pandas) is imported in a thread of its own meanwhile;
-    the first contract check needs it, after its file is read.
+    still being read. pandera (and pandas) is imported in a thread of its own meanwhile
+    (:func:`contracts.import_pandera`); the first contract check needs it, after its file
+    is read.
     """
     if not jobs:
         return []
-    threading.Thread(target=importlib.import_module, args=("pandera.polars",),
-                     daemon=True).start()
-    with ThreadPoolExecutor(max_workers=min(_CHECK_THREADS, len(jobs))) as pool:
-        futures = [pool.submit(check_located, key, part.path, part.sheet, export)
-                   for key, part, export in jobs]
-        return [future.result() for future in futures]
+    pandera = threading.Thread(target=import_pandera)
+    pandera.start()
+    try:
+        with ThreadPoolExecutor(max_workers=min(_CHECK_THREADS, len(jobs))) as pool:
+            futures = [pool.submit(check_located, key, part.path, part.sheet, export)
+                       for key, part, export in jobs]
+            return [future.result() for future in futures]
+    finally:
+        pandera.join()
 
 
 def _workbook_privacy(found: dict[str, list[Part]]) -> list[Problem]:
