@@ -416,3 +416,33 @@ def test_costs_per_case_adds_the_same_bits_as_a_filtered_sum():
           for s in costs.SCENARIOS]).sort("case_id")
     for s in costs.SCENARIOS:
         assert per_case[s].to_list() == filtered[s].to_list(), s
+
+
+def test_costs_per_payer_counts_a_case_once_wherever_its_lines_are():
+    """#15: cases per payer are counted on the run of a case's lines when each case's lines
+    are together; lines of a case spread over the file give the same counts and sums."""
+    priced = costs.price_cost_lines(_lines(), PRICE_LIST, CPI)
+    together = costs.costs_per_payer(priced)
+    spread = costs.costs_per_payer(priced.sample(fraction=1.0, shuffle=True, seed=3)
+                                   .with_columns(_case=pl.lit("not the case")))
+    assert together["n_cases"].to_list() == spread["n_cases"].to_list()
+    assert together["n_cases"].to_list() == [
+        priced.filter(pl.col("payer") == p)["case_id"].n_unique() for p in together["payer"]]
+    for s in costs.SCENARIOS:
+        assert together[s].to_list() == pytest.approx(spread[s].to_list())
+    assert "_case" not in together.columns and "_case" not in spread.columns
+
+
+def test_pricing_gathers_what_the_join_gives():
+    """#15: the price list's columns are gathered by the item's position, as the left join
+    would give them (and with the join where a line already has such a column)."""
+    lines = pl.concat([_lines()] * 3)
+    priced = costs.price_cost_lines(lines, PRICE_LIST, CPI)
+    prices = costs.index_prices(PRICE_LIST, CPI, to_year=config.PRICE_YEAR).select(
+        "item_code", "unit_price_indexed", "payer", "domain")
+    joined = lines.with_columns(pl.col("scenario").cast(costs._SCENARIO_DTYPE)).join(
+        prices, on="item_code", how="left", maintain_order="left").with_columns(
+        amount_eur=pl.col("quantity") * pl.col("unit_price_indexed"))
+    assert priced.equals(joined)
+    with_payer = costs.price_cost_lines(lines.with_columns(payer=pl.lit("x")), PRICE_LIST, CPI)
+    assert with_payer["payer_right"].to_list() == priced["payer"].to_list()

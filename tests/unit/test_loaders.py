@@ -355,3 +355,58 @@ def test_typing_on_distinct_values_gives_what_typing_every_row_gives(monkeypatch
     slow = column_types.type_columns(raw, contract, "x.csv", keep_bad_rows=True)
     assert_frame_equal(fast[0], slow[0])
     assert fast[1] == slow[1] and len(fast[1]) > 0
+
+
+def test_plain_values_typed_by_a_cast_give_what_typing_every_row_gives(monkeypatch):
+    """#15: a column whose distinct values are all plain (``7.5``, ``2017-03-01``, ``2017``,
+    ``true``) is typed by a cheap cast of each row, checked on those values; the frame is
+    the one typing row by row gives, floats to the bit (-0.0 stays -0.0)."""
+    from ruwaard_analysis.loaders import column_types
+
+    n = 12_000
+    raw = pl.DataFrame({
+        contracts.LINE: list(range(2, n + 2)),
+        "case_id": [f"C{i:05d}" for i in range(n)],
+        "mdo_date": [f"2017-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+        "mdo_year": ["2017"] * n,
+        "solution_start_date": [None if i % 3 else "2018-01-05" for i in range(n)],
+        **{f"precondition_{p}": ["true" if i % 2 else "false" for i in range(n)]
+           for p in ("wonen", "financien", "relaties", "dagbesteding")},
+        "in_random_sample": ["false"] * n,
+        "cost_analysis_date": [None] * n,
+    }, schema_overrides={contracts.LINE: pl.Int64, "cost_analysis_date": pl.String})
+    contract = contracts.CONTRACTS["cases"]
+    fast = column_types.type_columns(raw, contract, "x.csv")
+    quantities = pl.DataFrame({contracts.LINE: list(range(2, n + 2)),
+                               "case_id": ["C1"] * n, "scenario": ["huidig"] * n,
+                               "item_code": ["x"] * n,
+                               "quantity": [["7.5", "-0.0", "12", "0.25"][i % 4]
+                                            for i in range(n)]},
+                              schema_overrides={contracts.LINE: pl.Int64})
+    fast_q = column_types.type_columns(quantities, contracts.CONTRACTS["cost_lines"], "x.csv")
+    monkeypatch.setattr(column_types, "_DISTINCT_FROM_ROWS", 10**9)
+    slow = column_types.type_columns(raw, contract, "x.csv")
+    slow_q = column_types.type_columns(quantities, contracts.CONTRACTS["cost_lines"], "x.csv")
+    assert_frame_equal(fast[0], slow[0])
+    assert fast[1] == slow[1] == []
+    assert fast_q[0]["quantity"].cast(pl.String).to_list() == \
+        slow_q[0]["quantity"].cast(pl.String).to_list()
+
+
+def test_read_table_strips_only_what_needs_it(tmp_path):
+    """#15: each column's distinct values decide whether it needs stripping; a column with
+    padded or blank values is stripped and emptied row by row, a clean one left as it is,
+    and the distinct values given beside the frame are the stripped ones."""
+    from ruwaard_analysis.loaders.raw_files import read_table
+
+    path = tmp_path / "cost_lines.csv"
+    path.write_text("case_id,scenario , item_code,quantity\n"
+                    "C1,huidig,a, 7.5\nC1,huidig,b,   \nC2,na_oplossing,a,2\n,,,\n")
+    table = read_table(path)
+    assert table.frame.columns == [contracts.LINE, "case_id", "scenario", "item_code",
+                                   "quantity"]
+    assert table.frame["quantity"].to_list() == ["7.5", None, "2"]
+    assert table.frame[contracts.LINE].to_list() == [2, 3, 4]
+    assert sorted(table.distinct["quantity"].drop_nulls().to_list()) == ["2", "7.5"]
+    assert sorted(table.distinct["case_id"].drop_nulls().to_list()) == ["C1", "C2"]
+    assert_frame_equal(loaders.read_raw(path), table.frame)
