@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from ..sheets import (
 )
 from .export_dates import ExportDate, metadata_export_date
 from .one_file import (
-    CheckResult,
+    Checked,
     cell_letters,
     check_file,
     check_located,
@@ -281,11 +282,14 @@ def _collect(folder: Path, sources: list[str] | None
     jobs = [(key, part, given if given is not None and part.path.parent == Path(folder)
              else None) for key in wanted if key in found for part in found[key]]
     results = iter(_check_parts(jobs))
+    known: dict[str, dict[str, pl.Series]] = {}
     for key in (k for k in wanted if k in found):
-        checked, rows = [], []
+        checked, rows, distinct = [], [], []
         for part in found[key]:
-            df, part_rows, part_problems = next(results)
+            df, part_rows, part_problems, part_distinct = next(results)
             problems += part_problems
+            if part_rows is not None and part_rows.height:
+                distinct.append(part_distinct or {})
             offset = pl.col(LINE) + len(index) * _PART_STRIDE
             if df is not None:
                 checked.append(df.with_columns(offset))
@@ -296,20 +300,27 @@ def _collect(folder: Path, sources: list[str] | None
             frames[key] = pl.concat(checked)
         if rows:  # the rules between files see every row of every readable table
             every_row[key] = pl.concat(rows)
+            known[key] = _known_values(distinct)
     problems += _workbook_privacy(found)
     cross = _case_conflicts(frames, index)
     for key, df in frames.items():
         if key not in CASE_SOURCES and len(found[key]) > 1:
             cross += _unique_across_parts(key, df, index)
     names = {key: _files_text(parts) for key, parts in found.items()}
-    cross += cross_table_problems(every_row, names)
+    cross += cross_table_problems(every_row, names, known=known)
     return frames, problems + _back_to_parts(cross, index)
+
+
+def _known_values(parts: list[Mapping[str, pl.Series]]) -> dict[str, pl.Series]:
+    """The distinct values of a source's columns over its parts, where every part has them."""
+    columns = set.intersection(*(set(p) for p in parts)) if parts else set()
+    return {c: pl.concat([p[c] for p in parts]) for c in sorted(columns)}
 
 
 _CHECK_THREADS = 4
 
 
-def _check_parts(jobs: list[tuple[str, Part, ExportDate | None]]) -> list[CheckResult]:
+def _check_parts(jobs: list[tuple[str, Part, ExportDate | None]]) -> list[Checked]:
     """:func:`check_located` of every part, several at a time, results in the order given.
 
     Most of a check is polars work, which releases the GIL: a folder's files are checked in

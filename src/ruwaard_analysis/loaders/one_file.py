@@ -5,8 +5,10 @@ shows them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -71,8 +73,18 @@ def _empty_frame(contract: Contract) -> pl.DataFrame:
     return pl.DataFrame(schema={LINE: pl.Int64, **{c.name: c.dtype for c in contract.columns}})
 
 
+class Checked(NamedTuple):
+    """What checking one file or sheet gives."""
+
+    typed: pl.DataFrame | None  # the typed frame with the line column; None on problems
+    every_row: pl.DataFrame | None  # every row of a readable table, for the rules between files
+    problems: list[Problem]
+    # per text column of every_row (ids, codes: left as read), its distinct values or more
+    distinct: Mapping[str, pl.Series] | None = None
+
+
 def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
-           ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+           ) -> Checked:
     """(typed frame, frame for the rules between files, problems) of one file or sheet.
 
     The second frame keeps every row of a table whose header is right, also rows with a
@@ -81,13 +93,13 @@ def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = 
     """
     file = path.name
     if key not in CONTRACTS:
-        return None, None, [Problem(file, "onbekende_bron",
-                                    f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")]
+        return Checked(None, None, [Problem(
+            file, "onbekende_bron", f"onbekende bron '{key}'; bekend: {', '.join(SOURCE_KEYS)}")])
     contract = CONTRACTS[key]
     try:
         table = read_table(path, sheet)
     except DataValidationError as exc:
-        return None, None, exc.problems
+        return Checked(None, None, exc.problems)
     raw = table.frame
     privacy = scan_identifiers(raw, file, numeric_columns=_numeric_headers(raw, contract),
                                distinct=table.distinct)
@@ -104,13 +116,13 @@ def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = 
     stand_in = raw.with_columns(
         (pl.lit("privacy-") + pl.col(c).hash().cast(pl.String)).alias(c) for c in flagged)
     kept = {c: v for c, v in table.distinct.items() if c not in flagged}
-    _, _, others = _check_table(key, path, sheet, export, stand_in, kept)
-    return None, None, privacy + [p for p in others if p.column not in hidden]
+    others = _check_table(key, path, sheet, export, stand_in, kept).problems
+    return Checked(None, None, privacy + [p for p in others if p.column not in hidden])
 
 
 def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | None,
                  raw: pl.DataFrame, distinct: dict[str, pl.Series]
-                 ) -> tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]:
+                 ) -> Checked:
     """:func:`_check` after the privacy gate: headers, types, contract, areas, export date.
 
     ``distinct``: the distinct values of the columns of ``raw`` (:class:`RawTable`), for
@@ -122,27 +134,28 @@ def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | N
     table_frame = raw
     if raw.height == 0:
         if sheet is not None:  # an empty worksheet of a workbook adds nothing
-            return _empty_frame(contract), _empty_frame(contract), []
-        return None, None, [Problem(file, "leeg_bestand", "het bestand bevat geen gegevensrijen")]
+            return Checked(_empty_frame(contract), _empty_frame(contract), [])
+        return Checked(None, None, [Problem(file, "leeg_bestand",
+                                            "het bestand bevat geen gegevensrijen")])
     problems: list[Problem] = []
     if key == "ggd_indicators" and is_statline_export(raw):
         raw, problems = statline_to_long(raw, file)
         if problems:
-            return None, None, _sorted(problems)
+            return Checked(None, None, _sorted(problems))
     if key == "positive_health":
         raw = positive_health_long(raw)
     df, problems = map_headers(raw, contract, file)
     if problems:
-        return None, None, _sorted(problems)
+        return Checked(None, None, _sorted(problems))
     reshaped = raw is not table_frame
     distinct = {} if reshaped else _canonical_distinct(distinct, contract)
     df, problems = _drop_example_rows(df, key, file)
     if df.height == 0 and not problems:
         if sheet is not None:
-            return _empty_frame(contract), _empty_frame(contract), []
-        return None, None, [Problem(file, "leeg_bestand",
-                                    "het bestand bevat geen gegevensrijen (alleen de "
-                                    "voorbeeldrij)")]
+            return Checked(_empty_frame(contract), _empty_frame(contract), [])
+        return Checked(None, None, [Problem(file, "leeg_bestand",
+                                            "het bestand bevat geen gegevensrijen (alleen de "
+                                            "voorbeeldrij)")])
     if key == "ggd_indicators":
         df, label_problems = fill_indicator_labels(df, file)
         problems += label_problems
@@ -158,9 +171,11 @@ def _check_table(key: str, path: Path, sheet: str | None, export: ExportDate | N
     problems += type_problems + validate_frame(typed, contract, file)
     problems += area_problems(typed, contract, file)
     problems += export_problems(typed, contract, file, export or export_date(path))
+    text = {c.name: distinct[c.name] for c in contract.columns
+            if c.dtype == pl.String and c.allowed is None and c.name in distinct}
     if problems:
-        return None, every_row, _sorted(problems)
-    return typed, every_row, []
+        return Checked(None, every_row, _sorted(problems), text)
+    return Checked(typed, every_row, [], text)
 
 
 def _canonical_distinct(distinct: dict[str, pl.Series], contract: Contract
@@ -255,23 +270,21 @@ def check_file(key: str, path: Path, sheet: str | None = None
     cell (``welbevinden!C14``). Example rows (id ``VOORBEELD`` directly under the header)
     are left out.
     """
-    df, _, problems = check_located(key, Path(path), sheet)
-    return df, problems
-
-
-# (typed frame, frame for the rules between files, problems) of one file or sheet
-CheckResult = tuple[pl.DataFrame | None, pl.DataFrame | None, list[Problem]]
+    checked = check_located(key, Path(path), sheet)
+    return checked.typed, checked.problems
 
 
 def check_located(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
-                   ) -> CheckResult:
-    df, every_row, problems = _check(key, path, sheet, export)
+                   ) -> Checked:
+    """:func:`_check` with its problems in the sheet and cell as Excel shows them."""
+    checked = _check(key, path, sheet, export)
+    problems = checked.problems
     if problems:
         name, header_row, letters = cell_letters(path, sheet, CONTRACTS.get(key))
         own = [p for p in problems if p.sheet is None]  # other sheets' problems are located
         problems = locate(own, name, header_row, letters) + [p for p in problems
                                                                if p.sheet is not None]
-    return df, every_row, problems
+    return checked._replace(problems=problems)
 
 
 def load_checked(key: str, path: Path) -> pl.DataFrame:
