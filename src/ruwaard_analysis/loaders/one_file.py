@@ -85,7 +85,8 @@ class Checked(NamedTuple):
 
 def _check(key: str, path: Path, sheet: str | None, export: ExportDate | None = None
            ) -> Checked:
-    """(typed frame, frame for the rules between files, problems) of one file or sheet.
+    """The typed frame, the frame for the rules between files and the problems of one file
+    or sheet (:class:`Checked`).
 
     The second frame keeps every row of a table whose header is right, also rows with a
     value that did not parse (that value empty), so that a type error in ``cases`` does
