@@ -173,6 +173,15 @@ def _html(table) -> str:
     return table.as_raw_html()
 
 
+def test_html_tables_reach_quarto_as_they_are_with_the_classes_quarto_gave_them(report_2017):
+    raw = report_target.HtmlTable(report_2017.tabel_welbevinden()).as_raw_html()  # in HTML
+    # Quarto's pattern for the opt-out (resources/filters/modules/patterns.lua), as a regex
+    assert re.search(r"<!--\| +quarto-html-table-processing *: +none *-->", raw)
+    assert raw.count("<table") == 1
+    assert ('<table class="gt_table table table-sm table-striped small" '
+            'data-quarto-disable-processing="true"') in raw
+
+
 def test_tables_show_dutch_numbers(report_2017):
     assert "2,9" in _html(report_2017.tabel_welbevinden())
     # the column is headed "95%-BI": the cells give the interval only
