@@ -306,6 +306,9 @@ def render_executed(
     written whole or not at all. The pages are those of ``quarto render QMD --to TO -P ...``
     (:func:`render_document`). Raises :class:`ReportError` when a cell or Quarto fails.
     """
+    from .import_speed import skip_slow_iri_checker
+
+    skip_slow_iri_checker()  # before nbformat: its jsonschema without the IRI checker (1,5 s)
     import nbformat
 
     from . import quarto_execute
