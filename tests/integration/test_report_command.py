@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ruwaard_analysis import report
+from ruwaard_analysis.quarto_execute import Job
 from ruwaard_analysis.report import build_report, find_quarto, quarto_commands
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
@@ -132,10 +133,13 @@ def test_report_with_fake_quarto_renders_html_and_pdf_into_the_year_folder(
     before = _tree(root)
     assert build_report(2016, **kwargs) == 0
     calls = log.read_text().splitlines()
-    # one `quarto render` per document (the report's two formats in one, the deck), each in
-    # a throw-away project outside the project, with this venv's Python for Quarto
-    assert [c for c in calls if not c.startswith(("QUARTO_PYTHON=", "cwd="))] == ["render"] * 2
-    assert calls.count(f"QUARTO_PYTHON={sys.executable}") == 2  # the venv with the kernel
+    # one `quarto render` per core (two here: the report's HTML; its PDF and the deck), each
+    # in a throw-away project outside the project, with this venv's Python for Quarto
+    processes = len(report._groups([Job("r.qmd", "html"), Job("r.qmd", "typst"),
+                                    Job("d.qmd", "revealjs")]))
+    assert [c for c in calls if not c.startswith(("QUARTO_PYTHON=", "cwd="))] == (
+        ["render"] * processes)
+    assert calls.count(f"QUARTO_PYTHON={sys.executable}") == processes  # the venv's kernel
     folders = [Path(c[len("cwd="):]) for c in calls if c.startswith("cwd=")]
     assert all(root not in f.parents and f != root for f in folders)
     assert not any(f.exists() for f in folders)  # removed afterwards

@@ -94,7 +94,12 @@ def test_each_notebook_names_its_one_format_and_keeps_its_own_options():
     assert yaml.safe_load(plain.cells[0].source.strip("-\n")) == {"title": "R", "format": "typst"}
 
 
-def test_one_quarto_process_per_document_with_all_its_formats():
-    jobs = [qe.Job("reports/a.qmd", "html"), qe.Job("reports/a.qmd", "typst"),
-            qe.Job("reports/deck.qmd", "revealjs")]
-    assert report._groups(jobs) == [jobs[:2], jobs[2:]]
+def test_quarto_processes_one_per_core_the_heaviest_render_alone():
+    html, typst, deck = (qe.Job("reports/a.qmd", "html"), qe.Job("reports/a.qmd", "typst"),
+                         qe.Job("reports/deck.qmd", "revealjs"))
+    jobs = [html, typst, deck]
+    assert report._groups(jobs, processes=2) == [[html], [typst, deck]]
+    assert report._groups(jobs, processes=1) == [[html, typst, deck]]
+    assert report._groups(jobs, processes=8) == [[html], [typst], [deck]]
+    assert report._groups([deck], processes=2) == [[deck]]
+    assert report._groups(jobs) == report._groups(jobs, processes=report._cores())
