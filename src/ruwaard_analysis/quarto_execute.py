@@ -39,10 +39,13 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import config
 from .errors import RuwaardError
+
+if TYPE_CHECKING:
+    from .run.kernels import KernelTemplate
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", flags=re.S)
 _CHUNK = re.compile(r"^```\{python\}[^\n]*\n(.*?)^```[ \t]*(?:\n|\Z)", flags=re.S | re.M)
@@ -237,6 +240,29 @@ def _failure(job: Job, nb, exc: Exception) -> ExecutionError:
     return ExecutionError(f"{job.qmd} (voor {job.to}): {ename}{where}: {evalue}")
 
 
+def _kernel_env(project_dir: Path, env: Mapping[str, str] | None) -> dict[str, str]:
+    """What the template and the kernels get on top of this process's environment."""
+    return {config.ROOT_ENV: str(Path(project_dir).resolve()), **(env or {}),
+            "PYTHONHASHSEED": "0"}  # fmt: skip
+
+
+def start_template(project_dir: Path, *, env: Mapping[str, str] | None = None,
+                   kernel_name: str = config.KERNEL_NAME) -> KernelTemplate:  # fmt: skip
+    """Start the kernel template of :func:`execute_documents` now, to pass to it later.
+
+    Its imports (:data:`PRELOAD`, 1,3-1,6 s on one core) can then overlap other work, such as
+    the pipeline run of ``ruwaard report`` (whose own template keeps only one core busy while
+    it imports). It inherits the environment the kernels get (``env``, ``RUWAARD_ROOT``:
+    ``ruwaard_analysis.config`` reads its paths on import), so it must be started with the
+    ``project_dir`` and ``env`` later given to :func:`execute_documents`. The caller stops it
+    (``template.stop()``, also when nothing is executed after all).
+    """
+    from .run.kernels import KernelTemplate
+
+    with _environ(_kernel_env(project_dir, env)):
+        return KernelTemplate(kernel_name, preload=PRELOAD)
+
+
 def execute_documents(
     jobs: list[Job],
     *,
@@ -245,12 +271,15 @@ def execute_documents(
     kernel_name: str = config.KERNEL_NAME,
     env: Mapping[str, str] | None = None,
     timeout: int = 600,
+    template: KernelTemplate | None = None,
 ) -> dict[Job, Any]:
     """Execute every job's document for its format, all at once; ``{job: executed notebook}``.
 
     The kernels run in the document's folder with ``env`` added to this process's environment
-    (``RUWAARD_ROOT`` names the project whose results the cells read). Raises
-    :class:`ExecutionError` naming the document and cell when a cell fails.
+    (``RUWAARD_ROOT`` names the project whose results the cells read). ``template``: a
+    template from :func:`start_template` (same ``project_dir`` and ``env``; the caller stops
+    it), else one is started here and stopped after. Raises :class:`ExecutionError` naming the
+    document and cell when a cell fails.
     """
     from .import_speed import skip_slow_iri_checker
 
@@ -258,10 +287,10 @@ def execute_documents(
     from nbclient import NotebookClient
 
     from .run.kernel_manager import ForkingKernelManager
-    from .run.kernels import TEMPLATE_ENV, KernelTemplate
+    from .run.kernels import TEMPLATE_ENV
 
     project_dir = Path(project_dir).resolve()
-    base = {config.ROOT_ENV: str(project_dir), **(env or {}), "PYTHONHASHSEED": "0"}
+    base = _kernel_env(project_dir, env)
     notebooks, probes = {}, {}
     for job in jobs:
         nb = qmd_notebook((project_dir / job.qmd).read_text(encoding="utf-8"), kernel_name)
@@ -271,8 +300,12 @@ def execute_documents(
     to_run = [job for job in jobs if any(c.cell_type == "code" for c in notebooks[job].cells)]
     if not to_run:  # nothing to execute: no kernel
         return notebooks
-    with (tempfile.TemporaryDirectory(prefix="ruwaard-execute-") as tmp,
-          _environ(base), KernelTemplate(kernel_name, preload=PRELOAD) as template):
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="ruwaard-execute-"))
+        stack.enter_context(_environ(base))
+        if template is None:  # started here, stopped here
+            template = stack.enter_context(start_template(project_dir, env=env,
+                                                          kernel_name=kernel_name))
         template_env = {TEMPLATE_ENV: template.socket_path} if template.process else {}
 
         async def one(job: Job) -> Exception | None:

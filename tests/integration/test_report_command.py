@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ruwaard_analysis import report
+from ruwaard_analysis import quarto_execute, report
 from ruwaard_analysis.quarto_execute import Job
 from ruwaard_analysis.report import build_report, find_quarto, quarto_commands
 
@@ -304,3 +304,53 @@ def test_a_kernel_template_imports_only_the_modules_it_is_given():
         while not os.path.exists(t.socket_path) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert set(t.import_seconds()) == {"json"}  # a missing module is skipped
+
+
+@pytest.fixture
+def templates(monkeypatch):
+    """Every kernel template ``build_report`` starts early (the real ones)."""
+    started = []
+
+    def start_template(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    real = quarto_execute.start_template
+    monkeypatch.setattr(quarto_execute, "start_template", start_template)
+    return started
+
+
+def _stopped(template) -> bool:
+    return (template.process is None or template.process.poll() is not None) and (
+        template.socket_path is None or not os.path.exists(os.path.dirname(template.socket_path)))
+
+
+def test_the_reports_kernel_template_starts_before_the_pipeline_and_is_always_stopped(
+    project, tmp_path, monkeypatch, templates
+):
+    root, kwargs = project
+    log = tmp_path / "quarto-args.log"
+    _script(tmp_path / "bin", FAKE_QUARTO.format(log=log, version="1.8.27"))
+    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "bin" / "quarto"))
+    assert build_report(2016, **{**kwargs, "force": True}) == 0  # a render: started early
+    assert len(templates) == 1 and _stopped(templates[0])
+    assert build_report(2016, **kwargs) == 0  # current before the run: no template at all
+    assert len(templates) == 1
+
+    def failing_run(*args, **kwargs):
+        raise RuntimeError("de pijplijn faalde")
+
+    import ruwaard_analysis.run
+
+    monkeypatch.setattr(ruwaard_analysis.run, "run_year", failing_run)
+    with pytest.raises(RuntimeError, match="pijplijn"):
+        build_report(2016, **{**kwargs, "force": True})
+    assert len(templates) == 2 and _stopped(templates[1])  # stopped after a failure too
+
+
+def test_no_kernel_template_without_quarto(project, tmp_path, monkeypatch, templates):
+    root, kwargs = project
+    monkeypatch.delenv("QUARTO_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    assert build_report(2016, **{**kwargs, "force": True}) == 0
+    assert templates == []
