@@ -376,10 +376,11 @@ def _groups(jobs: list, processes: int | None = None) -> list[list]:
     """The jobs shared out over Quarto processes that run at the same time, one per core
     (``processes``, default the number of cores): heaviest first, each into the process with
     the least work so far (:data:`RENDER_WEIGHT`). On two cores: the report's HTML alone, its
-    PDF and the deck together; measured 7,6 s against 9,9 s for a process per document
-    (HTML and PDF together, the deck alone: the report's process was the last by 5 s), the
-    same CPU seconds. A second render in a process costs less than a process of its own
-    (Quarto starts once), so there are never more processes than cores."""
+    PDF and the deck together; measured (the same executed notebooks, load 2) 5,1-5,7 s
+    against 6,5 s for a process per document (HTML and PDF together, the deck alone: done
+    3 s earlier) and 5,9-6,1 s for three processes. A second render in a process costs less
+    than a process of its own (Quarto starts once), so there are never more processes than
+    cores."""
     groups: list[list] = [[] for _ in range(max(1, min(processes or _cores(), len(jobs))))]
     work = [0] * len(groups)
     for job in sorted(jobs, key=lambda job: -RENDER_WEIGHT.get(job.to, 1)):
