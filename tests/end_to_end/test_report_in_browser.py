@@ -188,3 +188,19 @@ def test_no_serious_or_critical_accessibility_violation(opened):
     serious = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+@pytest.mark.parametrize("year", YEARS[:1], ids=str)
+def test_a_phone_never_scrolls_the_page_sideways(year, browser, rendered_reports):
+    """At 400 px wide only a wide table scrolls, inside its own region: the page itself is no
+    wider than the screen (a sha256 in the text made it 636 px wide at 420 px)."""
+    context = browser.new_context(viewport={"width": 400, "height": 800}, offline=True)
+    try:
+        page = context.new_page()
+        page.goto(Path(rendered_reports.html(year)).resolve().as_uri(), wait_until="load")
+        widths = page.evaluate("() => [document.documentElement.clientWidth,"
+                               " document.documentElement.scrollWidth]")
+    finally:
+        context.close()
+    screen, page_width = widths
+    assert page_width <= screen, f"de pagina is {page_width} px breed op {screen} px"
