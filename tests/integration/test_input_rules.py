@@ -153,6 +153,18 @@ def test_dutch_thousands_point_is_read_as_thousands_or_refused(folder):
     assert (p.file, p.row, p.column) == ("wijkbudget.csv", 2, "allocated_eur")
 
 
+def test_one_decimal_comma_among_decimal_points_names_the_cell_that_decided(folder):
+    """A comma anywhere makes a decimal-comma column (docs/data.md); its ``6.0`` values are
+    then refused with the cell that decided, not as "no number (e.g. 7.5)"."""
+    path = folder / "cost_lines.csv"
+    line = append(path, 'C0001,huidig,HA01,"7,5"')
+    hits = find(problems_of(folder), "decimaalteken", "cost_lines.csv")
+    assert hits and all(p.column == "quantity" and p.row != line for p in hits)
+    assert f"('7,5' op regel {line})" in hits[0].message
+    assert hits[0].message.startswith("'") and "decimale punt" in hits[0].message
+    assert [p for p in problems_of(folder) if p.rule == "type"] == []
+
+
 def test_thousands_point_in_an_integer_column_is_never_a_smaller_number(folder):
     path = folder / "inhabitants.csv"
     path.write_text("area_code,year,inhabitants,dwellings,area_ha\n"

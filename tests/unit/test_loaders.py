@@ -97,7 +97,9 @@ def test_point_in_a_decimal_comma_column_is_an_error_not_a_guess(tmp_path):
                     "C1;nameting;2016-02-15;7.5\n")
     with pytest.raises(DataValidationError) as exc:
         loaders.load_wellbeing(path)
-    assert [(p.rule, p.row, p.column) for p in exc.value.problems] == [("type", 3, "score")]
+    assert [(p.rule, p.row, p.column) for p in exc.value.problems] == [
+        ("decimaalteken", 3, "score")]
+    assert "('2,5' op regel 2)" in exc.value.problems[0].message
 
 
 def test_line_numbers_count_bom_blank_lines_sep_line_and_skip_empty_rows(tmp_path):

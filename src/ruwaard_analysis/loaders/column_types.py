@@ -151,8 +151,11 @@ _AMBIGUOUS_WHY = ("dubbelzinnig: duizendtallen of decimalen? Schrijf het getal z
                   "(510,000 of 510,5)")
 
 
-def _why(c: Col, mode: str | None) -> pl.Expr:
-    """(rule, message) of a value of column ``c`` that did not parse, as an expression."""
+def _why(c: Col, mode: str | None, comma: tuple[int, str] | None = None) -> pl.Expr:
+    """(rule, message) of a value of column ``c`` that did not parse, as an expression.
+
+    ``comma``: in a decimal-comma column, its first value with a comma and that value's
+    line, so that a ``6.0`` there names the cell that made the column a comma column."""
     v = _clean_number(c.name)
     if c.allowed is not None:
         return pl.format("{}|'{}': onbekende waarde; toegestaan: " + ", ".join(c.allowed),
@@ -162,8 +165,15 @@ def _why(c: Col, mode: str | None) -> pl.Expr:
         infinite = v.cast(pl.Float64, strict=False).is_infinite() | v.str.contains(
             r"(?i)^[-+]?(nan|inf|infinity)$")
         ambiguous = v.str.contains(_AMBIGUOUS) if mode == "refuse" else pl.lit(False)
+        point = (v.str.contains(_POINT_DECIMAL) if mode == "dutch" and comma is not None
+                 else pl.lit(False))
+        mixed = pl.format("decimaalteken|'{}' heeft een decimale punt, maar deze kolom een "
+                          "decimale komma ('{}' op regel {}): schrijf alle getallen van een "
+                          "kolom met hetzelfde decimaalteken", pl.col(c.name),
+                          pl.lit(comma[1]), pl.lit(comma[0])) if comma is not None else None
         return (pl.when(ambiguous).then(pl.format("dubbelzinnig_getal|'{}' is " + _AMBIGUOUS_WHY,
                                                   pl.col(c.name)))
+                .when(point).then(mixed)
                 .when(infinite).then(pl.format("type|'{}' is geen eindig getal", pl.col(c.name)))
                 .otherwise(default))
     if c.dtype == pl.Int64:
@@ -256,6 +266,13 @@ def _typed_column(df: pl.DataFrame, c: Col, modes: dict[str, str],
     return df.select(expr).to_series()
 
 
+def _first_comma(df: pl.DataFrame, c: Col) -> tuple[int, str] | None:
+    """(line, value) of the first value of number column ``c`` with a comma, if any."""
+    first = df.filter(_clean_number(c.name).str.contains(",", literal=True)).select(
+        LINE, c.name).head(1)
+    return first.row(0) if first.height else None
+
+
 def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bool = True,
                  keep_bad_rows: bool = False, text_cells: dict[str, list[int]] | None = None,
                  distinct: Mapping[str, pl.Series] | None = None
@@ -296,7 +313,8 @@ def type_columns(df: pl.DataFrame, contract: Contract, file: str, *, textual: bo
         mask = bad.get_column(c.name)
         if not mask.any():
             continue
-        why = _why(c, modes.get(c.name))
+        why = _why(c, modes.get(c.name), _first_comma(df, c) if modes.get(c.name) == "dutch"
+                   else None)
         if c.name in masks:
             why = pl.when(masks[c.name]).then(_why(c, text_modes[c.name])).otherwise(why)
         rows = df.filter(mask).select(LINE, why.alias("why"))
