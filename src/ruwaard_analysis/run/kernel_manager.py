@@ -35,9 +35,17 @@ class ForkingProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernelProcess(pid)  # type: ignore[assignment]
         self.pid = pid
-        self.pgid = pid  # the child called setsid(): its own process group
+        self.pgid = pid  # the child calls setsid(): its own process group
         self.cwd = cwd
         return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        """As jupyter_client does (to the kernel's process group), but never once the kernel
+        is gone: the template has reaped it, and its pid (the group's id) may be another
+        process's by now (nbclient shuts a kernel that died while starting down too)."""
+        if isinstance(self.process, ForkedKernelProcess) and self.process.poll() is not None:
+            return
+        await super().send_signal(signum)
 
 
 class ReadyClient(BlockingKernelClient):
@@ -75,13 +83,40 @@ class ReadyClient(BlockingKernelClient):
     wait_for_ready = run_sync(_async_wait_ready)
 
 
+def ipc_prefix(template_socket: str | None) -> str | None:
+    """Where a kernel of the run puts its Unix sockets (``PREFIX-1`` ... ``PREFIX-5``): beside
+    the template's socket, in the run's temporary folder (removed when the run ends); None
+    without a template (or when the path would be too long for a Unix socket)."""
+    if not template_socket or not sys.platform.startswith("linux"):
+        return None
+    folder = os.path.dirname(template_socket)
+    if not os.path.isdir(folder):
+        return None
+    import uuid
+
+    prefix = os.path.join(folder, f"k{os.getpid()}-{uuid.uuid4().hex[:12]}")
+    return prefix if len(prefix) + 3 < 100 else None  # sun_path holds 107 bytes
+
+
 class ForkingKernelManager(KernelManager):
-    """A KernelManager whose kernels come from the template when there is one (and whose
-    client is ready without waiting for a quiet IOPub: :class:`ReadyClient`)."""
+    """A KernelManager whose kernels come from the template when there is one, connected
+    through Unix sockets in the run's folder (:func:`ipc_prefix`), and whose client is ready
+    without waiting for a quiet IOPub (:class:`ReadyClient`)."""
 
     client_class = DottedObjectName("ruwaard_analysis.run.kernel_manager.ReadyClient")
 
     async def _async_pre_start_kernel(self, **kw: Any):
+        prefix = ipc_prefix(os.environ.get(TEMPLATE_ENV))
+        if prefix is not None and self.transport == "tcp" and not any(
+                (self.shell_port, self.iopub_port, self.stdin_port, self.control_port,
+                 self.hb_port)):  # fmt: skip
+            # Unix sockets in the run's own folder, not TCP ports: a port is chosen free here
+            # and bound by the kernel only later, when another process may have taken it
+            # (another worker's kernel, another run's, a connection's local port); the kernel
+            # then dies before it answers. A path in the folder cannot be taken.
+            self.transport = "ipc"
+            self.cache_ports = False
+            self.ip = prefix
         if self.provisioner is None:
             import uuid
 

@@ -24,6 +24,12 @@ from pathlib import Path
 
 TEMPLATE_ENV = "RUWAARD_KERNEL_TEMPLATE"  # the template's socket, for the workers
 READY_TIMEOUT = 60.0
+# Seconds a cell's outputs may arrive after its reply (nbclient's ``iopub_timeout``). nbclient
+# waits 4 s by default and then carries on without them, with only a log warning: on a loaded
+# machine a chart or table could go missing from an executed notebook or the report without a
+# word. Here the wait is longer (it ends as soon as the outputs are in: no cost on the fast
+# path) and a timeout is an error (``raise_on_iopub_timeout``).
+IOPUB_TIMEOUT = 60
 # seconds the last fork_kernel of this (worker) process waited for the template's imports
 WAITED = {"seconds": 0.0}
 
@@ -90,6 +96,7 @@ class KernelTemplate:
         self.socket_path: str | None = None
         self.check_answer: str | None = None  # the file the early check answers in
         self.frames_dir: str | None = None  # the frames it validated (loaders.validated)
+        self.log_path: Path | None = None  # its output and its kernels' (in its folder)
         self._dir: str | None = None
         self.started_at = time.time()
         interpreter = kernel_interpreter(kernel_name)
@@ -97,6 +104,9 @@ class KernelTemplate:
             return  # fork() without exec is only safe enough for us on Linux
         self._dir = tempfile.mkdtemp(prefix="ruwaard-kernels-")
         self.socket_path = os.path.join(self._dir, "template.sock")
+        if log_path is None:  # what the template and its kernels print (a kernel's crash)
+            log_path = Path(self._dir) / "template.log"
+        self.log_path = Path(log_path)
         env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the kernels of a run get it
         if check is not None:
             from .kernel_template import CHECK_ENV
@@ -106,16 +116,12 @@ class KernelTemplate:
             env[CHECK_ENV] = json.dumps({**check, "data_dir": str(check["data_dir"]),
                                          "answer": self.check_answer,
                                          "frames": self.frames_dir})  # fmt: skip
-        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-        try:
+        with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*interpreter, "-m", "ruwaard_analysis.run.kernel_template", self.socket_path,
                  *preload],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
             )  # fmt: skip
-        finally:
-            if log_path:
-                log.close()
 
     def __enter__(self) -> KernelTemplate:
         return self
@@ -184,19 +190,45 @@ def fork_kernel(path: str, args: list[str], cwd: str, env: dict[str, str],
 
 
 class ForkedKernelProcess:
-    """The Popen-like view of a forked kernel (not our child: the template reaps it)."""
+    """The Popen-like view of a forked kernel (not our child: the template reaps it).
+
+    Watched through a pidfd (Linux 5.3+) where there is one: the template reaps a kernel as
+    soon as it exits, so its pid is free at once and may belong to another process seconds
+    later (``pid_max`` is 32768 on many machines); ``os.kill(pid, 0)`` would then call it
+    alive, and a signal meant for it would reach a stranger. A pidfd refers to this process
+    only.
+    """
 
     def __init__(self, pid: int):
         self.pid = pid
         self.returncode: int | None = None
         self.stdin = self.stdout = self.stderr = None
+        self._pidfd: int | None = None
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            self.returncode = 0  # gone already; its exit code went to the template
+        except (AttributeError, OSError):
+            pass  # no pidfd here: poll by pid
+
+    def _gone(self) -> None:
+        self.returncode = 0  # its exit code went to the template
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
 
     def poll(self) -> int | None:
         if self.returncode is None:
+            if self._pidfd is not None:
+                import select
+
+                if select.select([self._pidfd], [], [], 0)[0]:  # readable: it exited
+                    self._gone()
+                return self.returncode
             try:
                 os.kill(self.pid, 0)
             except ProcessLookupError:
-                self.returncode = 0  # gone; its exit code went to the template
+                self._gone()
             except PermissionError:
                 pass
         return self.returncode
@@ -210,8 +242,13 @@ class ForkedKernelProcess:
         return self.returncode  # type: ignore[return-value]
 
     def send_signal(self, signum: int) -> None:
+        if self.poll() is not None:
+            return  # gone: its pid may be another process's by now
         try:
-            os.kill(self.pid, signum)
+            if self._pidfd is not None:
+                signal.pidfd_send_signal(self._pidfd, signum)
+            else:
+                os.kill(self.pid, signum)
         except ProcessLookupError:
             pass
 
@@ -220,6 +257,13 @@ class ForkedKernelProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+    def __del__(self) -> None:
+        if getattr(self, "_pidfd", None) is not None:
+            try:
+                os.close(self._pidfd)
+            except OSError:
+                pass
 
 
 def stop_helper(process: subprocess.Popen | None, socket_dir: str | None) -> None:
