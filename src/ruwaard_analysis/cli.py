@@ -178,12 +178,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(KeyboardInterrupt):
+    """The process got SIGTERM (``kill``, ``timeout``): stopped like Ctrl-C, the ``finally``
+    blocks run (helpers stopped, staging folders removed), and it says so."""
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread (a caller's own thread): no handler
+        previous = _stop
     try:
         return args.func(args)
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # never a silent non-zero exit
+        term = isinstance(exc, Stopped)
+        print(f"fout: afgebroken ({'signaal SIGTERM' if term else 'Ctrl-C'}); wat nog niet "
+              "klaar was, is niet gepubliceerd", file=sys.stderr)  # fmt: skip
+        return 143 if term else 130
     except Exception as exc:  # a clear message, never a bare traceback
         from .errors import RuwaardError
 
@@ -191,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fout: {exc}", file=sys.stderr)
             return 2
         raise
+    finally:
+        if previous is not _stop:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

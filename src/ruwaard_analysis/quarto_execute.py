@@ -287,7 +287,7 @@ def execute_documents(
     from nbclient import NotebookClient
 
     from .run.kernel_manager import ForkingKernelManager
-    from .run.kernels import TEMPLATE_ENV
+    from .run.kernels import IOPUB_TIMEOUT, TEMPLATE_ENV
 
     project_dir = Path(project_dir).resolve()
     base = _kernel_env(project_dir, env)
@@ -311,7 +311,7 @@ def execute_documents(
         async def one(job: Job) -> Exception | None:
             client = NotebookClient(
                 notebooks[job], kernel_name=kernel_name, timeout=timeout, allow_errors=False,
-                record_timing=False,
+                record_timing=False, iopub_timeout=IOPUB_TIMEOUT, raise_on_iopub_timeout=True,
                 resources={"metadata": {"path": str((project_dir / job.qmd).parent)}},
                 kernel_manager_class=ForkingKernelManager,
             )  # fmt: skip

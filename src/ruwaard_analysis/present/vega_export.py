@@ -23,6 +23,7 @@ from typing import Any
 
 RENDERER_ENV = "RUWAARD_CHART_RENDERER"
 VL_LOCALE = "nl-NL"  # d3-format / d3-time-format locale name, as vl-convert knows it
+ANSWER_TIMEOUT = 60.0  # seconds the renderer may take for one chart (about 0,1 s quietly)
 _KEEP = 8  # SVGs of the last specs kept (a notebook shows a chart right after saving it)
 
 _svgs: dict[str, str] = {}
@@ -54,6 +55,14 @@ def svg_to_png(svg: str, scale: float) -> bytes:
     return vlc.svg_to_png(svg, scale=scale)
 
 
+def _receive(connection) -> bytes:
+    """The renderer's next answer; TimeoutError after :data:`ANSWER_TIMEOUT` seconds (a
+    renderer that hangs must not hang the kernel: the chart is then converted here)."""
+    if not connection.poll(ANSWER_TIMEOUT):
+        raise TimeoutError(f"no answer after {ANSWER_TIMEOUT:.0f} s")
+    return connection.recv_bytes()
+
+
 def _local_svg(spec: dict | str) -> str:
     import vl_convert as vlc
 
@@ -79,10 +88,10 @@ def _ask(request: dict) -> bytes | None:
 
             _connection = Client(path, family="AF_UNIX")
         _connection.send_bytes(json.dumps(request, ensure_ascii=False).encode("utf-8"))
-        status = json.loads(_connection.recv_bytes())
+        status = json.loads(_receive(_connection))
         if not status.get("ok"):
             return None  # the conversion failed there: here it raises with the whole message
-        return _connection.recv_bytes()
+        return _receive(_connection)
     except (OSError, EOFError, ValueError) as exc:
         print(f"chart renderer unusable ({exc}); converting charts in this process",
               file=sys.stderr)  # fmt: skip

@@ -69,13 +69,23 @@ def _exit_at_once() -> None:  # pragma: no cover - worker process
     notebook, while the run waits for the pool to shut down (0,37 s measured). Its work is
     written by then (the executed notebook, the results), its progress messages flushed (the
     queue's own finalizers run first).
+
+    A worker that ends because of an exception (this runs in the ``finally`` of its
+    ``run()``, the exception still in flight) prints it to its log and exits with code 1, as
+    the interpreter would have: never 0 after an error.
     """
+    failed = sys.exc_info()[0] is not None
+    if failed:
+        try:
+            traceback.print_exc()
+        except (OSError, ValueError, AttributeError):
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
-    os._exit(0)
+    os._exit(1 if failed else 0)
 
 
 def _report(*message: Any) -> None:
@@ -183,13 +193,16 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     first_cell: list[float] = []
 
+    running: list[int] = []  # the index of the cell that runs (executed notebook)
+
     def on_cell(index: int, total: int) -> None:
         if not first_cell:
             first_cell.append(time.perf_counter())
+        running[:] = [index]
         _report("cell", name, index, total)
 
     _report("start", name)
-    from .kernels import WAITED
+    from .kernels import IOPUB_TIMEOUT, WAITED
 
     WAITED["seconds"] = 0.0
     try:
@@ -214,6 +227,8 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             # no IPython history: no writes to the shared ~/.ipython history database (a
             # pipeline run is no session a researcher wants back), none cut off by the kill
             extra_arguments=["--HistoryManager.enabled=False"],
+            # outputs that arrive late fail the notebook instead of going missing
+            iopub_timeout=IOPUB_TIMEOUT, raise_on_iopub_timeout=True,
         )
     except Exception as exc:  # noqa: BLE001 - turned into a PipelineError by the parent
         result: dict[str, Any] = {
@@ -235,6 +250,15 @@ def _execute_notebook(task: dict[str, Any]) -> dict[str, Any]:
             )
         elif result["cell"] is None and type(exc).__name__ != "PapermillExecutionError":
             result["traceback"] = "".join(traceback.format_exception(exc)[-3:])
+        if type(exc).__name__ != "PapermillExecutionError":
+            if not first_cell:
+                result["stage"] = "bij het starten van de kernel"  # no cell ever started
+            elif running:  # the kernel died, an output timed out, ...: in this cell
+                try:
+                    result["cell"], result["first_line"] = _original_cell(
+                        Path(task["input"]), running[0])
+                except (OSError, ValueError, IndexError):
+                    pass
         result["seconds"] = time.perf_counter() - start
         _report("done", name, False)
         return result
@@ -268,6 +292,8 @@ def _import_cell_seconds(nb) -> float:
 
 def failure_message(res: dict[str, Any], failed_copy: Path | None) -> str:
     where = f"notebook {res['name']}"
+    if res.get("stage"):
+        where += f" ({res['stage']})"
     if res.get("cell") is not None:
         where += f", cel {res['cell']}"
         if res.get("first_line"):
@@ -276,8 +302,10 @@ def failure_message(res: dict[str, Any], failed_copy: Path | None) -> str:
     text = f"{where} mislukt: {res['ename']}: {res['evalue']}"
     if res.get("traceback"):
         text += f"\n{res['traceback'].rstrip()}"
-    if failed_copy is not None:
+    if failed_copy is not None and failed_copy.suffix == ".ipynb":
         text += f"\nHet uitgevoerde notebook met de fout staat in {failed_copy}"
+    elif failed_copy is not None:
+        text += f"\nDe logboeken van de werkprocessen en kernels staan in {failed_copy}"
     return text + "\nDe vorige resultaten van dit jaar zijn niet veranderd."
 
 
@@ -319,7 +347,11 @@ def execute_all(
             initializer=_init_worker,
             initargs=(q, str(log_path) if log_path else None, template, renderer, frames),
         ) as pool:
-            pending = {pool.submit(_execute_notebook, t) for t in tasks}
+            names = {pool.submit(_execute_notebook, t): t["name"] for t in tasks}
+            pending = set(names)
+            # the worker processes (to name the exit code of one that dies); private, so
+            # only where the executor has it
+            workers = dict(getattr(pool, "_processes", None) or {})
             failed = False
             while pending:
                 done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
@@ -332,11 +364,9 @@ def execute_all(
                     try:
                         res = fut.result()
                     except BrokenProcessPool as exc:
-                        raise PipelineError(
-                            f"een werkproces van de pipeline stopte onverwacht ({exc}). Roept u "
-                            "run_year aan vanuit een eigen script, zet die aanroep dan onder "
-                            '`if __name__ == "__main__":`'
-                        ) from exc
+                        res = _worker_died(names[fut], bar.running, workers, exc)
+                        if res is None:
+                            continue  # not started: the notebook that was running is named
                     results.append(res)
                     if not res["ok"] and not failed:
                         failed = True
@@ -349,6 +379,39 @@ def execute_all(
         q.close()
         q.join_thread()
     return results
+
+def _worker_died(name: str, running: dict[str, str], workers: dict, exc: BaseException,
+                 ) -> dict[str, Any] | None:  # fmt: skip
+    """The failure of notebook ``name`` whose worker process died (killed, crashed) or that
+    could not run because another worker died: a result like a failed notebook's, so the run
+    names it and keeps its log. None for a notebook that never started while another one
+    was running when its worker died (that one is named)."""
+    if name not in running and running:
+        return None
+    codes = sorted({p.exitcode for p in workers.values()
+                    if getattr(p, "exitcode", None) not in (None, 0)})  # fmt: skip
+    how = ", ".join(_exit_description(code) for code in codes) or "zonder exitcode"
+    if name in running:
+        evalue = (f"het werkproces dat dit notebook uitvoerde stopte onverwacht ({how}; "
+                  f"stand: {running[name]})")  # fmt: skip
+    else:
+        evalue = (f"een werkproces van de pipeline stopte onverwacht ({how}) voordat dit "
+                  "notebook startte. Roept u run_year aan vanuit een eigen script, zet die "
+                  'aanroep dan onder `if __name__ == "__main__":`')  # fmt: skip
+    return {"name": name, "ok": False, "ename": type(exc).__name__, "evalue": evalue,
+            "cell": None, "first_line": ""}  # fmt: skip
+
+
+def _exit_description(code: int) -> str:
+    if code < 0:
+        import signal
+
+        try:
+            return f"signaal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signaal {-code}"
+    return f"exitcode {code}"
+
 
 def longest_first(tasks: list[dict[str, Any]], run_log: Path) -> list[dict[str, Any]]:
     """``tasks`` with the notebooks that took longest in the last run first (those it does not
@@ -439,8 +502,11 @@ def execute_notebooks(
         order = [t["name"] for t in tasks]
         first = min(failures, key=lambda r: order.index(r["name"]))
         failed_copy = keep_failed_notebook(
-            stage.notebooks, opts.year_report_dir(plan.year), first["name"], plan, stage.log
+            stage.notebooks, opts.year_report_dir(plan.year), first["name"], plan, stage.log,
+            template.log_path if template is not None else None,
         )
+        if failed_copy is None:  # no executed notebook (its kernel or worker died): the logs
+            failed_copy = opts.year_report_dir(plan.year) / "failed"
         raise PipelineError(
             failure_message(first, failed_copy),
             notebook=first["name"],

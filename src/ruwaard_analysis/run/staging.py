@@ -44,13 +44,16 @@ def remove_stale_staging(folder: Path, prefix: str) -> None:
 
 
 def keep_failed_notebook(
-    nb_stage: Path, year_report_dir: Path, name: str, plan: YearPlan, log: Path
+    nb_stage: Path, year_report_dir: Path, name: str, plan: YearPlan, log: Path,
+    template_log: Path | None = None,
 ) -> Path | None:
-    """Copy the failed executed notebook (and the workers' log) to ``reports/YEAR/failed/``."""
+    """Copy the failed executed notebook, the workers' log and the kernel template's (what its
+    kernels printed: a kernel that died while starting) to ``reports/YEAR/failed/``."""
     failed = year_report_dir / "failed"
     failed.mkdir(parents=True, exist_ok=True)
-    if log.is_file():
-        shutil.copyfile(log, failed / "workers.log")
+    for source, copy in ((log, "workers.log"), (template_log, "kernels.log")):
+        if source is not None and source.is_file():
+            shutil.copyfile(source, failed / copy)
     nb = next(n for n in plan.notebooks if n.name == name)
     src = nb_stage / nb.path.name
     if not src.is_file():

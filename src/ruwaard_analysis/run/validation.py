@@ -61,6 +61,9 @@ class InputCheck:
         self._started_after: float | None = None
         self.where = "none" if validate is False else "run process, before the notebooks"
         self.frames_dir: str | None = None  # the frames it validated, for the notebooks
+        # at most this long for the early check's answer (as long as a notebook waits for its
+        # frames, loaders.validated); then the run checks the inputs itself
+        self.wait_seconds = 300.0
         start = time.perf_counter()
         if validate is True and template is not None and template.check_answer:
             self.where = ("fork of the kernel template, during its imports and beside the "
@@ -101,16 +104,21 @@ class InputCheck:
         if self._answer_file is None:
             return  # checked before the notebooks
         process = self._template.process if self._template is not None else None
+        deadline = time.monotonic() + self.wait_seconds
         while self._read() is None:
             if process is None or process.poll() is not None:  # the template is gone
                 time.sleep(0.05)
                 if self._read() is None:
                     self._answer = {"error": "no answer"}
                 break
+            if time.monotonic() > deadline:  # a check that hangs: never wait for ever
+                self._answer = {"error": f"no answer after {self.wait_seconds:.0f} s"}
+                break
             time.sleep(0.01)
         answer = self._answer or {"error": "no answer"}
         if "problems" not in answer:  # the template could not check: check here
-            self.where = "run process, after the notebooks (the template could not check)"
+            self.where = ("run process, after the notebooks (the template could not check: "
+                          f"{str(answer.get('error'))[:200]})")  # fmt: skip
             validate_inputs(self.data_dir, True, self.year)
             return
         if answer["problems"]:
