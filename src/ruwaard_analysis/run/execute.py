@@ -388,8 +388,17 @@ def _worker_died(name: str, running: dict[str, str], workers: dict, exc: BaseExc
     was running when its worker died (that one is named)."""
     if name not in running and running:
         return None
-    codes = sorted({p.exitcode for p in workers.values()
-                    if getattr(p, "exitcode", None) not in (None, 0)})  # fmt: skip
+    # the pool ends the other workers too (SIGTERM) and reaps them in its own thread: their
+    # exit codes may take a moment (this is the failure path only)
+    deadline = time.monotonic() + 2.0
+    while any(getattr(p, "exitcode", 0) is None for p in workers.values()) \
+            and time.monotonic() < deadline:  # fmt: skip
+        time.sleep(0.01)
+    codes = {p.exitcode for p in workers.values()
+             if getattr(p, "exitcode", None) not in (None, 0)}  # fmt: skip
+    if len(codes) > 1:
+        codes.discard(-15)  # the pool's own SIGTERM to the workers that were still alive
+    codes = sorted(codes)
     how = ", ".join(_exit_description(code) for code in codes) or "zonder exitcode"
     if name in running:
         evalue = (f"het werkproces dat dit notebook uitvoerde stopte onverwacht ({how}; "
