@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .checksums import sha256_file
 from .errors import RuwaardError
 
 MANIFEST_FILE = "manifest.json"
@@ -103,13 +104,6 @@ class CheckResult:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes (the run's own fingerprint)."""
-    from .run.fingerprint import sha256_file as run_sha256_file
-
-    return run_sha256_file(path)
 
 
 def published_files(folder: Path) -> dict[str, Path]:

@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 from . import config
-from .run.fingerprint import library_files, sha256_file, sha256_json
+from .checksums import library_files, sha256_file
+from .run.fingerprint import sha256_json
 
 RECORD = "render.json"
 # generated below reports/: never an input of the render

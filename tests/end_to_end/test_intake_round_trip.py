@@ -16,10 +16,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from ruwaard_analysis import loaders, sheets
+from ruwaard_analysis.checksums import sha256_file
 from ruwaard_analysis.demo import write_demo_dataset
 from ruwaard_analysis.intake_workbook import FILL_SOURCES, write_intake_workbook
 from ruwaard_analysis.run import run_year
-from ruwaard_analysis.run.fingerprint import sha256_file
 
 pytestmark = pytest.mark.slow  # fills three workbooks and runs the pipeline
 

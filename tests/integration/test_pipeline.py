@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from ruwaard_analysis import config, numbers, results
+from ruwaard_analysis.checksums import sha256_file
 from ruwaard_analysis.errors import DataValidationError, Problem
 from ruwaard_analysis.run import PipelineError, RunOptions, plan_year, run_year
-from ruwaard_analysis.run.fingerprint import git_commit, sha256_file
+from ruwaard_analysis.run.fingerprint import git_commit
 from ruwaard_analysis.run.progress import Progress
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"

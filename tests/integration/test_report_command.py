@@ -68,6 +68,14 @@ def _script(folder: Path, text: str) -> Path:
     return path
 
 
+def _fake_quarto_on_path(tmp_path: Path, monkeypatch) -> Path:
+    """The fake Quarto 1.8.27 as ``$QUARTO_PATH``; returns the log of its arguments."""
+    log = tmp_path / "quarto-args.log"
+    monkeypatch.setenv("QUARTO_PATH", str(_script(tmp_path / "bin",
+                                                  FAKE_QUARTO.format(log=log, version="1.8.27"))))
+    return log
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """A tiny project whose pipeline has run once (later runs come from the cache)."""
@@ -261,9 +269,7 @@ def test_an_unchanged_report_is_not_rendered_again_and_force_renders(
     project, tmp_path, monkeypatch, capsys
 ):
     root, kwargs = project
-    log = tmp_path / "quarto-args.log"
-    _script(tmp_path / "bin", FAKE_QUARTO.format(log=log, version="1.8.27"))
-    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "bin" / "quarto"))
+    log = _fake_quarto_on_path(tmp_path, monkeypatch)
     renders = lambda: sum(line.split()[:1] == ["render"] for line in log.read_text().splitlines())  # noqa: E731
 
     assert build_report(2016, **kwargs) == 0
@@ -329,9 +335,7 @@ def test_the_reports_kernel_template_starts_before_the_pipeline_and_is_always_st
     project, tmp_path, monkeypatch, templates
 ):
     root, kwargs = project
-    log = tmp_path / "quarto-args.log"
-    _script(tmp_path / "bin", FAKE_QUARTO.format(log=log, version="1.8.27"))
-    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "bin" / "quarto"))
+    _fake_quarto_on_path(tmp_path, monkeypatch)
     assert build_report(2016, **{**kwargs, "force": True}) == 0  # a render: started early
     assert len(templates) == 1 and _stopped(templates[0])
     assert build_report(2016, **kwargs) == 0  # current before the run: no template at all

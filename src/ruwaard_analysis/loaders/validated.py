@@ -38,6 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import config
+from ..checksums import library_files, sha256_file
 
 ENV = config.VALIDATED_FRAMES_ENV  # "RUWAARD_VALIDATED_FRAMES"
 INDEX = "index.json"
@@ -45,21 +46,11 @@ NONE = "none"  # written instead of the index when the check saved no frames
 WAIT_SECONDS = 300.0  # at most this long for a check that is still running
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def library_fingerprint(package_dir: Path = config.PACKAGE_DIR) -> str:
-    """sha256 over the package's Python sources and reference data (names and bytes)."""
+    """sha256 over the package's sources and packaged data (names and bytes)."""
     h = hashlib.sha256()
-    for path in sorted(Path(package_dir).rglob("*")):
-        if path.suffix in (".py", ".csv") and path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
-            h.update(_sha256(path).encode() + b"\n")
+    for rel, path in library_files(package_dir).items():
+        h.update(rel.encode() + b"\0" + sha256_file(path).encode() + b"\n")
     return h.hexdigest()
 
 
@@ -67,7 +58,7 @@ def folder_key(folder: Path) -> dict:
     """What the frames of ``folder`` depend on: its path, the sha256 of every file directly in
     it (data, ``metadata.json``, anything else) and the library code."""
     folder = Path(folder).resolve()
-    files = {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()}
+    files = {path.name: sha256_file(path) for path in sorted(folder.iterdir()) if path.is_file()}
     return {"folder": str(folder), "files": files, "library": library_fingerprint()}
 
 

@@ -13,7 +13,6 @@ from .. import config
 from ..errors import PipelineError
 
 INPUT_SUFFIXES = (".csv", ".xlsx", ".parquet")
-LIBRARY_SUFFIXES = (".py", ".csv", ".json", ".md", ".yml", ".yaml", ".toml")
 PACKAGES = (
     "ruwaard-analysis",
     "polars",
@@ -31,15 +30,6 @@ PACKAGES = (
     "nbclient",
     "ipykernel",
 )
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def sha256_json(data: Any) -> str:
@@ -69,21 +59,6 @@ def find_inputs(data_dir: Path) -> dict[str, Path]:
         ):
             found[path.name] = path
     return found
-
-
-def library_files(library_dir: Path = config.PACKAGE_DIR) -> dict[str, Path]:
-    """Library source and packaged data that results depend on, ``{relative path: path}``."""
-    library_dir = Path(library_dir)
-    files = {}
-    for path in sorted(library_dir.rglob("*")):
-        if (
-            path.is_file()
-            and path.suffix in LIBRARY_SUFFIXES
-            and "__pycache__" not in path.parts
-            and not path.name.startswith(".")
-        ):
-            files[path.relative_to(library_dir).as_posix()] = path
-    return files
 
 
 def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:

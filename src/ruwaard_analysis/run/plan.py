@@ -8,15 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
+from ..checksums import library_files, sha256_file
 from ..errors import DataValidationError, PipelineError, Problem
 from ..sheets import file_sources
-from .fingerprint import (
-    find_inputs,
-    library_files,
-    package_versions,
-    sha256_file,
-    sha256_json,
-)
+from .fingerprint import find_inputs, package_versions, sha256_json
 
 
 def find_notebooks(notebooks_dir: Path = config.NOTEBOOKS_DIR) -> list[Path]:

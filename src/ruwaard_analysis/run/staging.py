@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..checksums import sha256_file
 from ..errors import PipelineError
 from ..folders import replace_folder
-from .fingerprint import sha256_file
 from .manifest import RESERVED_OUTPUTS
 from .plan import YearPlan
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
+from ..checksums import sha256_file
 from .chart_renderer import ChartRenderer
 from .execute import execute_notebooks
-from .fingerprint import git_commit, sha256_file
+from .fingerprint import git_commit
 from .kernels import KernelTemplate, kernel_interpreter
 from .manifest import build_manifest, merge_key_figures, same_except_commit
 from .options import RunOptions
